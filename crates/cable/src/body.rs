@@ -1,0 +1,1 @@
+//! Decoding a cable body (placeholder, being written).

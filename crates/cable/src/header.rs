@@ -1,0 +1,269 @@
+//! The routing header of a telegram: precedence, date-time group, FM, TO and
+//! INFO addressees with their routing indicators.
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::{expand_two_digit_year, Date, DateTime};
+use crate::ReferenceData;
+
+/// Message precedence: how fast it must be handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Precedence {
+    /// Z: FLASH.
+    Flash,
+    /// O: IMMEDIATE (also NIACT IMMEDIATE).
+    Immediate,
+    /// P: PRIORITY.
+    Priority,
+    /// R: ROUTINE.
+    Routine,
+}
+
+impl Precedence {
+    /// From the prosign letter (`Z`, `O`, `P`, `R`).
+    pub fn from_letter(c: char) -> Option<Precedence> {
+        match c {
+            'Z' => Some(Precedence::Flash),
+            'O' => Some(Precedence::Immediate),
+            'P' => Some(Precedence::Priority),
+            'R' => Some(Precedence::Routine),
+            _ => None,
+        }
+    }
+    /// From the word (`FLASH`, `IMMEDIATE`, `NIACT`, `PRIORITY`, `ROUTINE`).
+    pub fn from_word(w: &str) -> Option<Precedence> {
+        match w {
+            "FLASH" => Some(Precedence::Flash),
+            "IMMEDIATE" | "NIACT" => Some(Precedence::Immediate),
+            "PRIORITY" => Some(Precedence::Priority),
+            "ROUTINE" => Some(Precedence::Routine),
+            _ => None,
+        }
+    }
+}
+
+/// An addressee (or the sender) of a telegram.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    /// The line as written, trimmed (`RUEHBUL/AMEMBASSY KABUL IMMEDIATE 0000`).
+    pub text: String,
+    /// Routing indicator, when written (`RUEHBUL`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub routing_indicator: Option<String>,
+    /// The station as the line names it (`AMEMBASSY KABUL`).
+    pub name: String,
+    /// The station name the routing indicator stands for, from the reference
+    /// table (`RUEHBUL` -> `AMEMBASSY KABUL`), when known.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub decoded: Option<String>,
+    /// Precedence for this addressee, when written.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub precedence: Option<Precedence>,
+}
+
+/// A decoded routing header.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Header {
+    /// Transmission identification (`VZCZCXYZ0010`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub transmission: Option<String>,
+    /// Highest precedence of the message.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub precedence: Option<Precedence>,
+    /// The date-time group as written (`291637Z DEC 08`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub dtg: Option<String>,
+    /// The date-time group decoded.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub dtg_time: Option<DateTime>,
+    /// The originating station from the `DE` line (`RUEHC` and its name).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub originator: Option<Recipient>,
+    /// FM: the sender.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub from: Option<Recipient>,
+    /// TO: action addressees.
+    pub to: Vec<Recipient>,
+    /// INFO: information addressees.
+    pub info: Vec<Recipient>,
+}
+
+const MONTHS: [&str; 12] = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+
+/// Decodes a date-time group `DDHHMMZ MON YY` (`291637Z DEC 08`).
+pub fn parse_dtg(text: &str) -> Option<DateTime> {
+    let mut words = text.split_whitespace();
+    let dhm = words.next()?.strip_suffix(['Z', 'z'])?;
+    if dhm.len() != 6 || !dhm.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let month_word = words.next()?;
+    let month = MONTHS.iter().position(|m| month_word.eq_ignore_ascii_case(m))? as u8 + 1;
+    let yy = words.next()?;
+    let year = match yy.len() {
+        2 => expand_two_digit_year(yy.parse().ok()?),
+        4 => yy.parse().ok()?,
+        _ => return None,
+    };
+    let n = |r: std::ops::Range<usize>| dhm[r].parse::<u8>().ok();
+    DateTime::new(Date::new(year, month, n(0..2)?)?, n(2..4)?, n(4..6)?)
+}
+
+fn looks_like_routing_indicator(w: &str) -> bool {
+    (4..=8).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_uppercase()) && w.starts_with('R')
+}
+
+fn recipient(line: &str, refdata: &ReferenceData) -> Recipient {
+    let text = line.trim().to_owned();
+    let (ri, rest) = match text.split_once('/') {
+        Some((ri, rest)) if looks_like_routing_indicator(ri.trim()) => (Some(ri.trim().to_owned()), rest.trim()),
+        _ => (None, text.as_str()),
+    };
+    // Trailing precedence word and serial number: "AMEMBASSY KABUL IMMEDIATE 0000".
+    let mut words: Vec<&str> = rest.split_whitespace().collect();
+    let mut precedence = None;
+    while let Some(last) = words.last() {
+        if last.bytes().all(|b| b.is_ascii_digit()) && words.len() > 1 {
+            words.pop();
+        } else if let Some(p) = Precedence::from_word(last).filter(|_| words.len() > 1) {
+            precedence = Some(p);
+            words.pop();
+        } else {
+            break;
+        }
+    }
+    if words.len() > 1 && words[words.len() - 1] == "IMMEDIATE" {
+        words.pop();
+    }
+    if words.len() > 1 && words[words.len() - 1] == "NIACT" {
+        words.pop();
+    }
+    let name = words.join(" ");
+    let decoded = ri.as_deref().and_then(|r| refdata.station_name(r)).map(str::to_owned);
+    Recipient {
+        text,
+        routing_indicator: ri,
+        name,
+        decoded,
+        precedence,
+    }
+}
+
+/// Decodes a routing header (the first `<pre>` block of a WikiLeaks page, the
+/// header field of `cables.csv`, or the lines before the banner of a telegram).
+pub fn parse_header(text: &str, refdata: &ReferenceData) -> Header {
+    #[derive(PartialEq)]
+    enum Section {
+        Preamble,
+        To,
+        Info,
+    }
+    let mut h = Header::default();
+    let mut section = Section::Preamble;
+    for (i, raw_line) in text.lines().enumerate() {
+        let line = raw_line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if i == 0 && line.starts_with("VZCZC") {
+            h.transmission = Some(line.to_owned());
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("DE ") {
+            if let Some(ri) = rest.split_whitespace().next() {
+                let mut r = recipient(ri, refdata);
+                r.routing_indicator = Some(ri.to_owned());
+                r.decoded = refdata.station_name(ri).map(str::to_owned);
+                r.text = line.to_owned();
+                h.originator = Some(r);
+            }
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("FM ") {
+            h.from = Some(recipient(rest, refdata));
+            section = Section::Preamble;
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("TO ") {
+            h.to.push(recipient(rest, refdata));
+            section = Section::To;
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("INFO ") {
+            h.info.push(recipient(rest, refdata));
+            section = Section::Info;
+            continue;
+        }
+        if section == Section::Preamble {
+            // "O R 291637Z DEC 08" / "P 131914Z DEC 89" / "OO RUEHWEB".
+            let words: Vec<&str> = line.split_whitespace().collect();
+            if let Some(pos) = words.iter().position(|w| w.len() == 7 && w.ends_with('Z')) {
+                if let Some(t) = parse_dtg(&words[pos..].join(" ")) {
+                    h.dtg = Some(words[pos..pos + 3.min(words.len() - pos)].join(" "));
+                    h.dtg_time = Some(t);
+                    let prec = words[..pos]
+                        .iter()
+                        .filter_map(|w| w.chars().next().and_then(Precedence::from_letter))
+                        .min_by_key(|p| *p as u8);
+                    if prec.is_some() {
+                        h.precedence = prec;
+                    }
+                    continue;
+                }
+            }
+            if h.precedence.is_none() && words.len() >= 2 && words[0].len() <= 2 {
+                h.precedence = words[0].chars().next().and_then(Precedence::from_letter);
+            }
+            continue;
+        }
+        let r = recipient(line, refdata);
+        if r.name.is_empty() && r.routing_indicator.is_none() {
+            continue;
+        }
+        match section {
+            Section::To => h.to.push(r),
+            Section::Info => h.info.push(r),
+            Section::Preamble => {}
+        }
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_a_modern_header() {
+        let refdata = ReferenceData::from_texts("RUEHBUL,AMEMBASSY KABUL\nRUEHC,SECSTATE WASHDC\n", "", "");
+        let h = parse_header(
+            "VZCZCXYZ0010\nOO RUEHWEB\n\nDE RUEHC #4777 3641651\nZNY CCCCC ZZH\nO R 291637Z DEC 08\nFM SECSTATE WASHDC\nTO RUEHBUL/AMEMBASSY KABUL IMMEDIATE 0000\nINFO RUEKJCS/SECDEF WASHINGTON DC\nRHMFISS/JOINT STAFF WASHINGTON DC",
+            &refdata,
+        );
+        assert_eq!(h.transmission.as_deref(), Some("VZCZCXYZ0010"));
+        assert_eq!(h.precedence, Some(Precedence::Immediate));
+        assert_eq!(h.dtg.as_deref(), Some("291637Z DEC 08"));
+        assert_eq!(h.dtg_time.unwrap().to_string(), "2008-12-29T16:37Z");
+        assert_eq!(h.originator.unwrap().decoded.as_deref(), Some("SECSTATE WASHDC"));
+        assert_eq!(h.from.unwrap().name, "SECSTATE WASHDC");
+        assert_eq!(h.to.len(), 1);
+        assert_eq!(h.to[0].routing_indicator.as_deref(), Some("RUEHBUL"));
+        assert_eq!(h.to[0].name, "AMEMBASSY KABUL");
+        assert_eq!(h.to[0].decoded.as_deref(), Some("AMEMBASSY KABUL"));
+        assert_eq!(h.to[0].precedence, Some(Precedence::Immediate));
+        assert_eq!(h.info.len(), 2);
+        assert_eq!(h.info[1].name, "JOINT STAFF WASHINGTON DC");
+    }
+
+    #[test]
+    fn decodes_an_old_header_without_indicators() {
+        let h = parse_header(
+            "P R 281848Z DEC 66\nFM AMEMBASSY BUENOS AIRES\nTO SECSTATE WASHDC PRIORITY\nINFO USCINCSO\nAMEMBASSY RIO DE JANEIRO",
+            &ReferenceData::empty(),
+        );
+        assert_eq!(h.precedence, Some(Precedence::Priority));
+        assert_eq!(h.to[0].name, "SECSTATE WASHDC");
+        assert_eq!(h.info.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["USCINCSO", "AMEMBASSY RIO DE JANEIRO"]);
+    }
+}

@@ -1,0 +1,1 @@
+//! Reading each published format (placeholder, being written).
