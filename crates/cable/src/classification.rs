@@ -60,10 +60,7 @@ pub struct Classification {
 impl Classification {
     /// A plain level without caveats.
     pub fn new(level: Level) -> Classification {
-        Classification {
-            level,
-            ..Classification::default()
-        }
+        Classification { level, ..Classification::default() }
     }
 }
 
@@ -180,7 +177,8 @@ impl fmt::Display for Caveat {
 impl FromStr for Caveat {
     type Err = Error;
     fn from_str(s: &str) -> Result<Caveat, Error> {
-        Caveat::from_word(&s.replace(' ', "")).ok_or_else(|| Error::NotACable(format!("unknown caveat {s:?}")))
+        Caveat::from_word(&s.replace(' ', ""))
+            .ok_or_else(|| Error::NotACable(format!("unknown caveat {s:?}")))
     }
 }
 
@@ -227,12 +225,7 @@ impl Marking {
                 _ => return None,
             }
         }
-        Some(Marking {
-            text: t.to_owned(),
-            level,
-            noforn,
-            sensitive,
-        })
+        Some(Marking { text: t.to_owned(), level, noforn, sensitive })
     }
 }
 

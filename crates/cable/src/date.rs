@@ -38,8 +38,11 @@ fn days_in_month(year: u16, month: u8) -> u8 {
 impl Date {
     /// A date from its parts, or `None` when it does not exist.
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        ((1900..2200).contains(&year) && day >= 1 && day <= days_in_month(year, month))
-            .then_some(Date { year, month, day })
+        ((1900..2200).contains(&year) && day >= 1 && day <= days_in_month(year, month)).then_some(Date {
+            year,
+            month,
+            day,
+        })
     }
 
     /// Four-digit year.
@@ -70,10 +73,7 @@ impl Date {
     /// Reads `M/D/YYYY` (also `MM/DD/YY`, years 00-49 read as 20xx), as in
     /// `EO 12958 DECL: 12/29/2018` and in `cables.csv`.
     pub fn parse_us(text: &str) -> Result<Date> {
-        let err = || Error::InvalidDate {
-            text: text.to_owned(),
-            expected: "M/D/YYYY",
-        };
+        let err = || Error::InvalidDate { text: text.to_owned(), expected: "M/D/YYYY" };
         let mut parts = text.trim().splitn(3, '/');
         let month = num(parts.next()).ok_or_else(err)?;
         let day = num(parts.next()).ok_or_else(err)?;
@@ -129,10 +129,7 @@ impl DateTime {
 
     /// Reads `M/D/YYYY H:MM` as in `cables.csv`.
     pub fn parse_us(text: &str) -> Result<DateTime> {
-        let err = || Error::InvalidDate {
-            text: text.to_owned(),
-            expected: "M/D/YYYY H:MM",
-        };
+        let err = || Error::InvalidDate { text: text.to_owned(), expected: "M/D/YYYY H:MM" };
         let (d, t) = text.trim().split_once(' ').ok_or_else(err)?;
         let date = Date::parse_us(d).map_err(|_| err())?;
         let (h, m) = t.trim().split_once(':').ok_or_else(err)?;
@@ -157,10 +154,7 @@ impl FromStr for Date {
     type Err = Error;
     /// Reads ISO `YYYY-MM-DD`.
     fn from_str(s: &str) -> Result<Date> {
-        let err = || Error::InvalidDate {
-            text: s.to_owned(),
-            expected: "YYYY-MM-DD",
-        };
+        let err = || Error::InvalidDate { text: s.to_owned(), expected: "YYYY-MM-DD" };
         let b = s.as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return Err(err());
@@ -176,22 +170,15 @@ impl FromStr for DateTime {
     type Err = Error;
     /// Reads ISO `YYYY-MM-DDTHH:MM[Z]` or `YYYY-MM-DD HH:MM` (as on WikiLeaks pages).
     fn from_str(s: &str) -> Result<DateTime> {
-        let err = || Error::InvalidDate {
-            text: s.to_owned(),
-            expected: "YYYY-MM-DD HH:MM",
-        };
+        let err = || Error::InvalidDate { text: s.to_owned(), expected: "YYYY-MM-DD HH:MM" };
         let s2 = s.trim().trim_end_matches('Z');
         let date: Date = s2.get(0..10).ok_or_else(err)?.parse().map_err(|_| err())?;
         let rest = s2.get(10..).ok_or_else(err)?;
         let rest = rest.strip_prefix(['T', ' ']).ok_or_else(err)?;
         let (h, m) = rest.split_once(':').ok_or_else(err)?;
         let m = m.get(0..2).ok_or_else(err)?; // tolerate seconds
-        DateTime::new(
-            date,
-            num(Some(h)).ok_or_else(err)? as u8,
-            num(Some(m)).ok_or_else(err)? as u8,
-        )
-        .ok_or_else(err)
+        DateTime::new(date, num(Some(h)).ok_or_else(err)? as u8, num(Some(m)).ok_or_else(err)? as u8)
+            .ok_or_else(err)
     }
 }
 

@@ -89,7 +89,8 @@ pub struct Header {
     pub info: Vec<Recipient>,
 }
 
-const MONTHS: [&str; 12] = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+const MONTHS: [&str; 12] =
+    ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 
 /// Decodes a date-time group `DDHHMMZ MON YY` (`291637Z DEC 08`).
 pub fn parse_dtg(text: &str) -> Option<DateTime> {
@@ -117,7 +118,9 @@ fn looks_like_routing_indicator(w: &str) -> bool {
 fn recipient(line: &str, refdata: &ReferenceData) -> Recipient {
     let text = line.trim().to_owned();
     let (ri, rest) = match text.split_once('/') {
-        Some((ri, rest)) if looks_like_routing_indicator(ri.trim()) => (Some(ri.trim().to_owned()), rest.trim()),
+        Some((ri, rest)) if looks_like_routing_indicator(ri.trim()) => {
+            (Some(ri.trim().to_owned()), rest.trim())
+        }
         _ => (None, text.as_str()),
     };
     // Trailing precedence word and serial number: "AMEMBASSY KABUL IMMEDIATE 0000".
@@ -141,13 +144,7 @@ fn recipient(line: &str, refdata: &ReferenceData) -> Recipient {
     }
     let name = words.join(" ");
     let decoded = ri.as_deref().and_then(|r| refdata.station_name(r)).map(str::to_owned);
-    Recipient {
-        text,
-        routing_indicator: ri,
-        name,
-        decoded,
-        precedence,
-    }
+    Recipient { text, routing_indicator: ri, name, decoded, precedence }
 }
 
 /// Decodes a routing header (the first `<pre>` block of a WikiLeaks page, the
@@ -264,6 +261,9 @@ mod tests {
         );
         assert_eq!(h.precedence, Some(Precedence::Priority));
         assert_eq!(h.to[0].name, "SECSTATE WASHDC");
-        assert_eq!(h.info.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["USCINCSO", "AMEMBASSY RIO DE JANEIRO"]);
+        assert_eq!(
+            h.info.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+            ["USCINCSO", "AMEMBASSY RIO DE JANEIRO"]
+        );
     }
 }

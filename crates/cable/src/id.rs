@@ -62,10 +62,7 @@ impl RefId {
 
     pub(crate) fn new_unchecked(yy: u8, station: &str, serial: u64) -> RefId {
         let text = format!("{yy:02}{station}{serial}");
-        RefId {
-            serial_at: (2 + station.len()).min(255) as u8,
-            text: text.into_boxed_str(),
-        }
+        RefId { serial_at: (2 + station.len()).min(255) as u8, text: text.into_boxed_str() }
     }
 
     /// The id as text, e.g. `08STATE134777`.
@@ -116,11 +113,8 @@ serde_via_string!(RefId);
 /// (`SECSTATE` -> `STATE`, `RIO DE JAN` -> `RIODEJANEIRO`, `USUN` ->
 /// `USUNNEWYORK`). `None` when nothing of a station name is left.
 pub fn canonical_station(raw: &str) -> Option<String> {
-    let mut s: String = raw
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    let mut s: String =
+        raw.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
     if let Some(rest) = s.strip_prefix("EMBASSY") {
         if !rest.is_empty() {
             s = rest.to_owned();
@@ -140,10 +134,7 @@ pub fn canonical_station(raw: &str) -> Option<String> {
 }
 
 fn canonicalize_id(text: &str) -> Result<RefId> {
-    let err = |reason| Error::InvalidId {
-        id: text.to_owned(),
-        reason,
-    };
+    let err = |reason| Error::InvalidId { id: text.to_owned(), reason };
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let b = compact.as_bytes();
     if b.len() < 4 || !b[0].is_ascii_digit() || !b[1].is_ascii_digit() {
@@ -161,9 +152,7 @@ fn canonicalize_id(text: &str) -> Result<RefId> {
     if digits_at == compact.len() {
         return Err(err("no serial number"));
     }
-    let serial: u64 = compact[digits_at..]
-        .parse()
-        .map_err(|_| err("serial number too long"))?;
+    let serial: u64 = compact[digits_at..].parse().map_err(|_| err("serial number too long"))?;
     let station = canonical_station(&compact[2..digits_at]).ok_or_else(|| err("no station name"))?;
     Ok(RefId::new_unchecked(yy, &station, serial))
 }

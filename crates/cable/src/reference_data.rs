@@ -51,16 +51,9 @@ impl ReferenceData {
             .filter(|(ri, name)| !ri.is_empty() && !name.is_empty())
             .collect();
         let set = |t: &str| {
-            t.lines()
-                .map(|l| l.trim().to_ascii_uppercase())
-                .filter(|l| !l.is_empty())
-                .collect::<HashSet<_>>()
+            t.lines().map(|l| l.trim().to_ascii_uppercase()).filter(|l| !l.is_empty()).collect::<HashSet<_>>()
         };
-        ReferenceData {
-            routes,
-            subject_tags: set(subject_tags),
-            organization_tags: set(organization_tags),
-        }
+        ReferenceData { routes, subject_tags: set(subject_tags), organization_tags: set(organization_tags) }
     }
 
     /// Station name for a routing indicator (`RUEHBUL` -> `AMEMBASSY KABUL`).

@@ -39,7 +39,8 @@ fn known_differences() -> HashMap<(String, String), String> {
 /// excluded) is at least `target`.
 fn run_family(family: &str, target: f64, check: impl Fn(&Value) -> Outcome) {
     let path = shared_dir().join(format!("conformance/cablemap/{family}.json"));
-    let doc: Value = serde_json::from_slice(&std::fs::read(&path).expect("read vectors")).expect("vectors are JSON");
+    let doc: Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("read vectors")).expect("vectors are JSON");
     let known = known_differences();
     let (mut pass, mut fail, mut skip, mut known_fail) = (0usize, 0usize, 0usize, 0usize);
     let mut report = String::new();
@@ -98,9 +99,7 @@ fn compare<T: PartialEq + std::fmt::Debug>(got: T, expected: T) -> Outcome {
 }
 
 fn str_list(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
-        .unwrap_or_default()
+    v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()).unwrap_or_default()
 }
 
 fn canonical(id: &str) -> Result<String, String> {

@@ -61,9 +61,7 @@ pub fn corpus() -> &'static HashMap<String, Cable> {
             .iter()
             .map(|p| {
                 let bytes = std::fs::read(p).expect("read cable page");
-                let cable = parser()
-                    .parse_html(&bytes)
-                    .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+                let cable = parser().parse_html(&bytes).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
                 (cable.published_id.clone(), cable)
             })
             .collect()
