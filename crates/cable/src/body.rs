@@ -1,1 +1,647 @@
-//! Decoding a cable body (placeholder, being written).
+//! Decoding what a cable body says about itself: the classification banner,
+//! caveats, the E.O. line, TAGS, SUBJECT, REF, `Classified By`, numbered
+//! paragraphs with their markings, page breaks, redactions, summary, signer.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::model::{ClassifiedBy, Declassification, Paragraph, Redaction};
+use crate::{Caveat, Classification, Date, Marking, RefId, Reference, ReferenceData, Tag};
+
+/// Everything decoded from a body.
+#[derive(Debug, Default)]
+pub(crate) struct Body {
+    /// Classification from the banner line, when there is one.
+    pub banner_classification: Option<Classification>,
+    /// Station and serial from the banner (`STATE 134777`), when there is one.
+    pub banner_id: Option<(String, u64)>,
+    pub caveats: Vec<Caveat>,
+    pub declassification: Option<Declassification>,
+    pub tags: Vec<Tag>,
+    pub subject: String,
+    pub references: Vec<Reference>,
+    pub classified_by: Option<ClassifiedBy>,
+    pub signer: Option<String>,
+    pub summary: Option<String>,
+    pub paragraphs: Vec<Paragraph>,
+    pub redactions: Vec<Redaction>,
+}
+
+/// A line of the body with its byte offset.
+#[derive(Clone, Copy)]
+struct Line<'a> {
+    start: usize,
+    text: &'a str,
+}
+
+fn lines(body: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::with_capacity(body.len() / 48 + 1);
+    let mut start = 0;
+    for piece in body.split_inclusive('\n') {
+        let text = piece.strip_suffix('\n').unwrap_or(piece);
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        out.push(Line { start, text });
+        start += piece.len();
+    }
+    out
+}
+
+/// Decodes a body. `year` is the year the cable was written, when known
+/// (for references without a year); `own_id` the cable's id when known.
+pub(crate) fn parse_body(body: &str, year: Option<u16>, own_id: Option<&RefId>, refdata: &ReferenceData) -> Body {
+    let all = lines(body);
+    let mut b = Body::default();
+
+    // The banner: one of the first non-blank lines, when it is a classification line
+    // (some pages put a date line above it).
+    if let Some((class, id)) = all.iter().filter(|l| !l.text.trim().is_empty()).take(3).find_map(|l| parse_banner(l.text)) {
+        b.banner_classification = Some(class);
+        b.banner_id = id;
+    }
+
+    let first_para = all.iter().position(|l| paragraph_start(l.text).is_some()).unwrap_or(all.len());
+    let head_end = all.get(first_para).map_or(body.len(), |l| l.start);
+    let head = &body[..head_end];
+
+    b.caveats = find_caveats(&all[..first_para], b.banner_classification);
+    b.declassification = find_declassification(&all[..first_para]);
+    b.subject = crate::subject::parse_subject(head, true);
+    b.tags = crate::tags::parse_tags(head, true)
+        .into_iter()
+        .map(|code| Tag { kind: tag_kind(&code, refdata), code })
+        .collect();
+    let year = year.or_else(|| b.declassification.as_ref().and_then(|d| d.date).map(|d| d.year() - 10));
+    b.references = match year {
+        Some(y) => crate::refs::parse_references(head, y, own_id),
+        None => Vec::new(),
+    };
+    b.classified_by = find_classified_by(&all[..first_para]);
+
+    // Paragraphs: unnumbered text after the header block as paragraph 0,
+    // then every numbered paragraph.
+    let preamble_from = header_block_end(&all[..first_para]);
+    let mut paras: Vec<(u32, Option<Marking>, usize, usize, usize)> = Vec::new(); // number, marking, line index, text offset in line, end line
+    let mut expected_next = 1u32;
+    for (i, l) in all.iter().enumerate().skip(first_para) {
+        if let Some((n, marking, text_at)) = paragraph_start(l.text) {
+            // Accept the next number, or a jump forward within reason; a
+            // list item "1." inside paragraph 5 is not a new paragraph.
+            let plausible = n == expected_next || (n > expected_next && n <= expected_next + 3) || paras.is_empty();
+            if plausible {
+                if let Some(last) = paras.last_mut() {
+                    last.4 = i;
+                }
+                paras.push((n, marking, i, text_at, all.len()));
+                expected_next = n + 1;
+            }
+        }
+    }
+    let preamble = collect_text(&all[preamble_from..first_para.min(all.len())], None);
+    if !preamble.trim().is_empty() {
+        b.paragraphs.push(Paragraph {
+            number: 0,
+            marking: None,
+            text: preamble.trim().to_owned(),
+            offset: all.get(preamble_from).map_or(0, |l| l.start),
+        });
+    }
+    for &(number, ref marking, li, text_at, end) in &paras {
+        let text = collect_text(&all[li..end], Some(text_at));
+        b.paragraphs.push(Paragraph { number, marking: marking.clone(), text: text.trim().to_owned(), offset: all[li].start });
+    }
+
+    b.signer = find_signer(&all);
+    b.summary = find_summary(&b.paragraphs);
+    b.redactions = find_redactions(body, &b.paragraphs);
+    b
+}
+
+/// Placeholder classification of tags until `tags::classify_tag` lands.
+fn tag_kind(code: &str, refdata: &ReferenceData) -> crate::TagKind {
+    // Replaced by tags::classify_tag once it lands.
+    let _ = refdata;
+    if code.len() == 2 {
+        crate::TagKind::Country
+    } else {
+        crate::TagKind::Subject
+    }
+}
+
+/// Joins lines into paragraph text, skipping page-break and section lines.
+/// `first_at` is where the text starts in the first line (after number and marking).
+fn collect_text(lines: &[Line<'_>], first_at: Option<usize>) -> String {
+    let mut out = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        let text = match (i, first_at) {
+            (0, Some(at)) => l.text.get(at..).unwrap_or(""),
+            _ => l.text,
+        };
+        let text = match strip_page_break(text) {
+            Some(rest) if rest.trim().is_empty() => continue,
+            Some(rest) => rest,
+            None => text,
+        };
+        let t = text.trim_end();
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(t);
+    }
+    // Collapse the blank lines left at the end.
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out
+}
+
+static PARAGRAPH_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[ \t]*¶?[ \t]*(\d{1,3})[ \t]*\.(?:[ \t]*\(([A-Za-z/ ]{1,12})\)|[ \t]*([A-Z]{1,3})\)|[ \t]+|$)").expect("regex")
+});
+
+/// If the line starts a numbered paragraph: its number, marking and the
+/// byte offset where its text starts.
+pub(crate) fn paragraph_start(line: &str) -> Option<(u32, Option<Marking>, usize)> {
+    let b = line.as_bytes();
+    // Fast reject: a paragraph line starts with optional blanks/pilcrow and a digit.
+    let first = line.trim_start_matches([' ', '\t', '¶']).as_bytes().first()?;
+    if !first.is_ascii_digit() || b.len() < 2 {
+        return None;
+    }
+    let caps = PARAGRAPH_RE.captures(line)?;
+    let n: u32 = caps.get(1)?.as_str().parse().ok()?;
+    if n == 0 {
+        return None;
+    }
+    let marking = caps.get(2).or_else(|| caps.get(3)).and_then(|m| Marking::parse(m.as_str()));
+    // "(see below)" is not a marking: then the text starts after the number.
+    let end = match (caps.get(2).or_else(|| caps.get(3)), &marking) {
+        (Some(_), Some(_)) => caps.get(0)?.end(),
+        (Some(m), None) => m.start().saturating_sub(1),
+        (None, _) => caps.get(0)?.end(),
+    };
+    // "2008. " or "1.5 million" are not paragraph numbers: require text after a blank or a marking.
+    let rest = &line[caps.get(1)?.end()..];
+    if rest.starts_with(".") && rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let end = end.min(line.len());
+    let end = end + (line[end..].len() - line[end..].trim_start().len());
+    Some((n, marking, end))
+}
+
+static PAGE_BREAK_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?:(?:UNCLASSIFIED|UNCLAS|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)\s+)?(?:PAGE\s+\d+\s+)?[A-Z][A-Z .'\-]{0,40}?\s+\d{2,8}\s+\d{1,3}(?:\.\d+)?\s+(?i:OF)\s+\d{1,3}(?:\s+\d{6}Z)?(?:\s+|$)",
+    )
+    .expect("regex")
+});
+
+static SECTION_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:[A-Z](?: [A-Z])+ |UNCLASSIFIED |UNCLAS |CONFIDENTIAL |SECRET )?\s*SECTION \d+ OF \d+\b[A-Z0-9 ]*$").expect("regex")
+});
+
+/// If the line starts with a page-break marker (`KABUL 00000346  002 OF 003`,
+/// `PAGE 02 ROME 01196 01 OF 02 082030Z`) or is a section line (`SECTION 01
+/// OF 03`), the text after it (often empty; WikiLeaks' conversion sometimes
+/// ran the next line into the marker).
+pub(crate) fn strip_page_break(line: &str) -> Option<&str> {
+    if line.len() > 4096 || !(line.contains(" OF ") || line.contains(" of ") || line.contains(" Of ")) {
+        return None;
+    }
+    if let Some(m) = PAGE_BREAK_RE.find(line) {
+        return Some(&line[m.end()..]);
+    }
+    (line.len() <= 120 && SECTION_RE.is_match(line)).then_some("")
+}
+
+/// Whether a line is only a page-break or section line.
+pub(crate) fn is_page_break(line: &str) -> bool {
+    strip_page_break(line).is_some_and(|rest| rest.trim().is_empty())
+}
+
+/// The spaced or plain classification word at the start of a banner line,
+/// and the rest of the line.
+fn split_banner(line: &str) -> Option<(Classification, &str)> {
+    let t = line.trim_start();
+    const BANNERS: [(&str, &str); 7] = [
+        ("U N C L A S S I F I E D", "UNCLASSIFIED"),
+        ("C O N F I D E N T I A L", "CONFIDENTIAL"),
+        ("S E C R E T", "SECRET"),
+        ("UNCLASSIFIED", "UNCLASSIFIED"),
+        ("CONFIDENTIAL", "CONFIDENTIAL"),
+        ("SECRET", "SECRET"),
+        ("UNCLAS ", "UNCLASSIFIED"),
+    ];
+    for (spelled, level) in BANNERS {
+        if let Some(rest) = t.strip_prefix(spelled) {
+            let mut class: Classification = level.parse().ok()?;
+            let mut rest = rest.trim_start();
+            if let Some(r) = rest.strip_prefix("//NOFORN").or_else(|| rest.strip_prefix("NOFORN ")) {
+                class.noforn = true;
+                rest = r.trim_start();
+            }
+            if let Some(r) = rest.strip_prefix("//FOR OFFICIAL USE ONLY").or_else(|| rest.strip_prefix("//FOUO")) {
+                class.fouo = true;
+                rest = r.trim_start();
+            }
+            return Some((class, rest));
+        }
+    }
+    if let Some(rest) = t.strip_prefix("LIMITED OFFICIAL USE") {
+        return Some((Classification { fouo: true, ..Classification::default() }, rest.trim_start()));
+    }
+    None
+}
+
+/// Reads a banner line: `C O N F I D E N T I A L STATE 134777`,
+/// `S E C R E T SECTION 01 OF 05 PANAMA 08545`, `UNCLASSIFIED BUENOS AIRES 2481`.
+pub(crate) fn parse_banner(line: &str) -> Option<(Classification, Option<(String, u64)>)> {
+    let (class, rest) = split_banner(line)?;
+    let mut words: Vec<&str> = rest.split_whitespace().collect();
+    if words.len() >= 4 && words[0] == "SECTION" && words[2] == "OF" {
+        words.drain(..4);
+    }
+    // Station words then a serial number.
+    let serial_pos = words.iter().position(|w| w.bytes().all(|b| b.is_ascii_digit()))?;
+    if serial_pos == 0 || !words[..serial_pos].iter().all(|w| w.bytes().all(|b| b.is_ascii_uppercase() || b == b'-')) {
+        return Some((class, None));
+    }
+    let serial: u64 = words[serial_pos].parse().ok()?;
+    Some((class, Some((words[..serial_pos].join(" "), serial))))
+}
+
+fn find_caveats(head: &[Line<'_>], banner: Option<Classification>) -> Vec<Caveat> {
+    let mut out: Vec<Caveat> = Vec::new();
+    let mut push = |c: Caveat| {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    };
+    if banner.is_some_and(|c| c.noforn) {
+        push(Caveat::Noforn);
+    }
+    for l in head {
+        let t = l.text.trim();
+        if t.is_empty() || t.len() > 60 {
+            continue;
+        }
+        let up = t.to_ascii_uppercase();
+        if up.starts_with("SENSITIVE BUT UNCLASSIFIED") {
+            push(Caveat::Sensitive);
+            continue;
+        }
+        if up.starts_with("FOR OFFICIAL USE ONLY") {
+            push(Caveat::ForOfficialUseOnly);
+            continue;
+        }
+        // A line made only of caveat words: "SIPDIS", "NOFORN", "EXDIS", "SENSITIVE SIPDIS".
+        let words: Vec<&str> = up.split([' ', ',', '/']).filter(|w| !w.is_empty()).collect();
+        if let Some(parsed) = words.iter().map(|w| Caveat::from_word(w)).collect::<Option<Vec<_>>>() {
+            parsed.into_iter().for_each(&mut push);
+        }
+    }
+    out
+}
+
+static EO_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bE\.?\s?O\.?\s*(?:12958|12356|13526|12065|11652)\b").expect("regex"));
+
+fn find_declassification(head: &[Line<'_>]) -> Option<Declassification> {
+    let line = head.iter().find(|l| l.text.len() < 400 && EO_RE.is_match(l.text))?;
+    let m = EO_RE.find(line.text)?;
+    let text = line.text[m.start()..].trim().to_owned();
+    let after = &line.text[m.end()..];
+    let after = after.trim_start_matches([':', ' ', ';', '.']);
+    let instruction_text = match after.to_ascii_uppercase().find("DECL") {
+        Some(p) => after[p + 4..].trim_start_matches([':', ' ', '.', ';']).to_owned(),
+        None => after.to_owned(),
+    };
+    let instruction_text = instruction_text.trim();
+    let date = instruction_text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .find_map(|w| Date::parse_us(w.trim_end_matches(['.', ';'])).ok());
+    let instruction = if date.is_some() {
+        let rest: String = instruction_text
+            .split_whitespace()
+            .filter(|w| Date::parse_us(w.trim_end_matches(['.', ';'])).is_err())
+            .collect::<Vec<_>>()
+            .join(" ");
+        (!rest.is_empty()).then_some(rest)
+    } else {
+        (!instruction_text.is_empty()).then(|| instruction_text.to_owned())
+    };
+    Some(Declassification { text, date, instruction })
+}
+
+static CLASSIFIED_BY_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*classified\s+by\s*[:;.]?\s*").expect("regex"));
+static REASON_SPLIT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:[,;:.]?\s*\bfor\s+reas|[,;:.]?\s*\bfo\s+reas|[,;:.]?\s*\breasons?\b|[,;:.]?\s*\breas\b|\b1\.[45]\b)")
+        .expect("regex")
+});
+
+const TITLE_WORDS: &[&str] = &[
+    "AMBASSADOR", "AMBASADOR", "DCM", "A/DCM", "CDA", "CHARGE", "D'AFFAIRES", "DAFFAIRES", "POLOFF", "POLITICAL",
+    "ECONOMIC", "POL", "ECON", "POL/ECON", "COUNSELOR", "COUNSELLOR", "MINISTER", "MINISTER-COUNSELOR", "DEPUTY",
+    "CHIEF", "OF", "MISSION", "ASSISTANT", "SECRETARY", "UNDER", "ACTING", "CONSUL", "GENERAL", "CONSUL-GENERAL",
+    "PRINCIPAL", "OFFICER", "DIRECTOR", "OFFICE", "THE", "AND", "FOR", "SECTION", "HEAD", "UNIT", "PM", "DEPT",
+    "SPECIAL", "ENVOY", "REPRESENTATIVE", "AFFAIRS", "PERMANENT", "ALTERNATE", "POLITICAL-MILITARY", "POLMIL",
+    "ECOPOL", "EXEC", "DOS", "STATE", "DEPARTMENT", "ADVISOR", "ADVISER", "COORDINATOR", "ATTACHE", "DEFENSE",
+    "MANAGEMENT", "PUBLIC", "GLOBAL", "REGIONAL", "SENIOR", "CONSULATE", "EMBASSY", "U.S.", "US", "USUN", "NATO",
+    "DAS", "A/S", "S/CT", "PDAS", "INR", "ISN", "NEA", "EUR", "EAP", "WHA", "AF", "SCA", "PRM", "DRL", "IO", "EEB",
+];
+
+fn find_classified_by(head: &[Line<'_>]) -> Option<ClassifiedBy> {
+    let i = head.iter().position(|l| l.text.len() < 400 && CLASSIFIED_BY_RE.is_match(l.text))?;
+    let mut text = CLASSIFIED_BY_RE.replace(head[i].text, "").trim().to_owned();
+    for l in &head[i + 1..] {
+        let t = l.text.trim();
+        if t.is_empty() || text.len() > 400 {
+            break;
+        }
+        text.push(' ');
+        text.push_str(t);
+    }
+    let (official, reasons_text) = match REASON_SPLIT_RE.find(&text) {
+        Some(m) => (text[..m.start()].trim(), &text[m.start()..]),
+        None => (text.as_str(), ""),
+    };
+    let official = official.trim_end_matches([',', ';', ':', '.', ' ']);
+    let reasons_text = reasons_text.split_once("1.").map_or(reasons_text, |(_, r)| r);
+    let mut reasons: Vec<char> = Vec::new();
+    for token in reasons_text.split(|c: char| !c.is_ascii_alphabetic()) {
+        if let [c @ (b'a'..=b'h' | b'A'..=b'H')] = token.as_bytes() {
+            let ch = char::from(c.to_ascii_lowercase());
+            if !reasons.contains(&ch) {
+                reasons.push(ch);
+            }
+        }
+    }
+    let (name, title) = split_official(official);
+    Some(ClassifiedBy { text: format!("Classified By: {text}"), name, title, reasons })
+}
+
+/// Splits "PM Assistant Secretary Mark T. Kimmitt" into title and name;
+/// "Richard Olson, Ambasador" and "Ambassador" work too.
+fn split_official(official: &str) -> (Option<String>, Option<String>) {
+    let none_if_empty = |s: &str| {
+        let s = s.trim().trim_matches([',', ';', ':', ' ']);
+        (!s.is_empty()).then(|| s.to_owned())
+    };
+    if official.is_empty() {
+        return (None, None);
+    }
+    let is_title = |w: &str| {
+        let up = w.trim_matches([',', ';', ':', '.']).to_ascii_uppercase();
+        TITLE_WORDS.contains(&up.as_str()) || up.contains('/')
+    };
+    if let Some((first, rest)) = official.split_once([',', ';']) {
+        // "Name, Title" or "Title, Name".
+        let first_is_title = first.split_whitespace().all(is_title);
+        return if first_is_title { (none_if_empty(rest), none_if_empty(first)) } else { (none_if_empty(first), none_if_empty(rest)) };
+    }
+    let words: Vec<&str> = official.split_whitespace().collect();
+    let name_from = words.iter().rposition(|w| is_title(w)).map_or(0, |p| p + 1);
+    let name = words[name_from..].join(" ");
+    let title = words[..name_from].join(" ");
+    let name = if words.len() - name_from >= 2 { none_if_empty(&name) } else { None };
+    let title = if name.is_none() { none_if_empty(official) } else { none_if_empty(&title) };
+    (name, title)
+}
+
+/// Where the header block (banner, caveats, E.O., TAGS, SUBJECT, REF,
+/// Classified By) ends, as a line index into `head`.
+fn header_block_end(head: &[Line<'_>]) -> usize {
+    #[derive(PartialEq)]
+    enum Field {
+        None,
+        Subject,
+        Ref,
+        ClassifiedBy,
+    }
+    let mut field = Field::None;
+    let mut end = 0;
+    let mut blank_run = 0;
+    for (i, l) in head.iter().enumerate() {
+        let t = l.text.trim();
+        if t.is_empty() {
+            blank_run += 1;
+            if field != Field::Ref {
+                field = Field::None;
+            }
+            continue;
+        }
+        let up = t.to_ascii_uppercase();
+        if starts_with_marking(t) {
+            // An unnumbered marked paragraph: "(SBU) Poloff delivered...".
+            break;
+        }
+        let keyword = i < 4 && split_banner(t).is_some()
+            || up.starts_with("SIPDIS")
+            || up.starts_with("TAGS")
+            || up.starts_with("TAG ")
+            || up.starts_with("SUBJ")
+            || up.starts_with("REF")
+            || up.starts_with("CLASSIFIED BY")
+            || EO_RE.is_match(t)
+            || is_page_break(t)
+            || split_banner(t).is_some_and(|(_, rest)| rest.is_empty() || rest.starts_with("SECTION"))
+            || up.split_whitespace().all(|w| Caveat::from_word(w).is_some());
+        if keyword {
+            field = if up.starts_with("SUBJ") {
+                Field::Subject
+            } else if up.starts_with("REF") {
+                Field::Ref
+            } else if up.starts_with("CLASSIFIED BY") {
+                Field::ClassifiedBy
+            } else {
+                Field::None
+            };
+            end = i + 1;
+        } else if field == Field::Subject && blank_run == 0
+            || field == Field::ClassifiedBy && blank_run == 0
+            || field == Field::Ref && ((blank_run == 0 && t.len() <= 90) || looks_like_ref_item(t))
+        {
+            end = i + 1;
+        } else if end > 0 && i > end + 3 {
+            break;
+        } else if field == Field::Ref {
+            field = Field::None;
+        }
+        blank_run = 0;
+    }
+    end
+}
+
+/// Whether a line starts with a classification marking: `(SBU) text`.
+fn starts_with_marking(t: &str) -> bool {
+    t.strip_prefix('(')
+        .and_then(|r| r.split_once(')'))
+        .is_some_and(|(inner, _)| Marking::parse(inner).is_some())
+}
+
+fn looks_like_ref_item(t: &str) -> bool {
+    let t = t.trim_start_matches(['¶', '(', '[']);
+    let mut chars = t.chars();
+    matches!((chars.next(), chars.next()), (Some(c), Some('.' | ')' | ']' | ' ')) if c.is_ascii_uppercase())
+}
+
+fn find_signer(all: &[Line<'_>]) -> Option<String> {
+    for l in all.iter().rev().take(12) {
+        let t = l.text.trim();
+        if t.is_empty() || is_page_break(t) {
+            continue;
+        }
+        let up = t.to_ascii_uppercase();
+        if matches!(up.as_str(), "NNNN" | "BT" | "SIPDIS" | "END TEXT" | "END CABLE") || up.starts_with('#') {
+            continue;
+        }
+        let words: Vec<&str> = t.split_whitespace().collect();
+        let name_like = (1..=4).contains(&words.len())
+            && t.len() <= 40
+            && !t.ends_with(['.', ':', ',', '?', '!', ')'])
+            && t.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '.' | '/'))
+            && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
+            && t.chars().filter(|c| c.is_alphabetic()).count() >= 2;
+        return name_like.then(|| t.to_owned());
+    }
+    None
+}
+
+static SUMMARY_LEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:begin\s+)?summary(?:\s+and\s+(?:action\s+request|comment|recommendation))?\s*(?:[:.\-]+|\s*$)")
+        .expect("regex")
+});
+static SUMMARY_END_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bend\s+(?:of\s+)?summary\b").expect("regex"));
+
+fn find_summary(paragraphs: &[Paragraph]) -> Option<String> {
+    for (i, p) in paragraphs.iter().enumerate() {
+        if let Some(m) = SUMMARY_LEAD_RE.find(&p.text) {
+            let rest = &p.text[m.end()..];
+            if rest.trim().is_empty() {
+                // A "SUMMARY" heading: the summary is the next paragraph.
+                let next = paragraphs.get(i + 1)?;
+                let text = SUMMARY_END_RE.find(&next.text).map_or(next.text.as_str(), |e| &next.text[..e.start()]);
+                return Some(tidy(text));
+            }
+            if let Some(e) = SUMMARY_END_RE.find(rest) {
+                return Some(tidy(&rest[..e.start()]));
+            }
+            // The summary runs over several paragraphs up to "End Summary".
+            let mut text = rest.to_owned();
+            for q in paragraphs.iter().skip(i + 1).take(6) {
+                if let Some(e) = SUMMARY_END_RE.find(&q.text) {
+                    text.push_str("\n\n");
+                    text.push_str(&q.text[..e.start()]);
+                    return Some(tidy(&text));
+                }
+                text.push_str("\n\n");
+                text.push_str(&q.text);
+            }
+            return Some(tidy(rest));
+        }
+        // A "-- SUMMARY --" heading at the end of a paragraph.
+        if let Some(last) = p.text.lines().rev().find(|l| !l.trim_matches(['-', ' ']).is_empty()) {
+            if last.trim_matches(['-', ' ']).eq_ignore_ascii_case("summary") {
+                let next = paragraphs.get(i + 1)?;
+                let text = SUMMARY_END_RE.find(&next.text).map_or(next.text.as_str(), |e| &next.text[..e.start()]);
+                return Some(tidy(text));
+            }
+        }
+    }
+    None
+}
+
+fn tidy(text: &str) -> String {
+    text.trim().trim_end_matches(['-', ' ']).trim().to_owned()
+}
+
+fn find_redactions(body: &str, paragraphs: &[Paragraph]) -> Vec<Redaction> {
+    let bytes = body.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(p) = memchr::memchr(b'X', &bytes[i..]) {
+        let start = i + p;
+        let mut end = start;
+        while end < bytes.len() && (bytes[end] == b'X' || bytes[end] == b'x') {
+            end += 1;
+        }
+        let len = end - start;
+        let bounded = (start == 0 || !bytes[start - 1].is_ascii_alphanumeric())
+            && (end == bytes.len() || !bytes[end].is_ascii_alphanumeric());
+        if len >= 6 || (len >= 3 && bounded) {
+            let paragraph = paragraphs.iter().rev().find(|p| p.offset <= start).map_or(0, |p| p.number);
+            out.push(Redaction { offset: start, len, paragraph });
+        }
+        i = end.max(start + 1);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraph_starts() {
+        let (n, m, at) = paragraph_start("1. (U) This is an action request.").unwrap();
+        assert_eq!((n, m.unwrap().text.as_str(), &"1. (U) This is an action request."[at..]), (1, "U", "This is an action request."));
+        let (n, m, _) = paragraph_start("12.(S//NF) text").unwrap();
+        assert_eq!((n, m.unwrap().text.as_str()), (12, "S//NF"));
+        assert_eq!(paragraph_start("3. Plain paragraph").map(|p| (p.0, p.1.is_none())), Some((3, true)));
+        assert!(paragraph_start("2008. was a year").is_none() || paragraph_start("2008. was a year").unwrap().0 != 2008);
+        assert!(paragraph_start("1.5 million people").is_none());
+        assert!(paragraph_start("A. STATE 125608").is_none());
+    }
+
+    #[test]
+    fn page_breaks() {
+        assert!(is_page_break("KABUL 00000346  002 OF 003"));
+        assert!(is_page_break("PAGE 02 ROME 01196 01 OF 02 082030Z"));
+        assert!(is_page_break("SECTION 01 OF 03"));
+        assert!(is_page_break("TRIPOLI 00000402  001.2 OF 003"));
+        assert!(!is_page_break("ONE OF THE BEST 100 OF 200 PEOPLE SAID THIS AND MORE"));
+        assert!(is_page_break("BERLIN 00001403 003 of 003"));
+        assert_eq!(strip_page_break("RABAT 00001657 002 OF 002 French companies Alstom."), Some("French companies Alstom."));
+        assert!(!is_page_break("The minister said one of them was there."));
+    }
+
+    #[test]
+    fn banners() {
+        let (c, id) = parse_banner("C O N F I D E N T I A L STATE 134777 ").unwrap();
+        assert_eq!(c.to_string(), "CONFIDENTIAL");
+        assert_eq!(id, Some(("STATE".to_owned(), 134777)));
+        let (c, id) = parse_banner("S E C R E T SECTION 01 OF 05 PANAMA 08545").unwrap();
+        assert_eq!((c.to_string(), id), ("SECRET".to_owned(), Some(("PANAMA".to_owned(), 8545))));
+        let (_, id) = parse_banner("UNCLASSIFIED BUENOS AIRES 2481").unwrap();
+        assert_eq!(id, Some(("BUENOS AIRES".to_owned(), 2481)));
+        assert!(parse_banner("SUBJECT: FOO").is_none());
+    }
+
+    #[test]
+    fn classified_by_lines() {
+        let l = |s: &'static str| vec![Line { start: 0, text: s }];
+        let c = find_classified_by(&l("Classified By: PM Assistant Secretary Mark T. Kimmitt For Reasons 1.4 (b) and (d)")).unwrap();
+        assert_eq!(c.name.as_deref(), Some("Mark T. Kimmitt"));
+        assert_eq!(c.title.as_deref(), Some("PM Assistant Secretary"));
+        assert_eq!(c.reasons, ['b', 'd']);
+        let c = find_classified_by(&l("CLASSIFIED BY: Richard Olson, Ambasador; REASON: 1.4(A), (B), (C), ")).unwrap();
+        assert_eq!((c.name.as_deref(), c.title.as_deref()), (Some("Richard Olson"), Some("Ambasador")));
+        assert_eq!(c.reasons, ['a', 'b', 'c']);
+        let c = find_classified_by(&l("Classified By: Ambassador, reason 1.4 (b,d)")).unwrap();
+        assert_eq!((c.name, c.title.as_deref(), c.reasons), (None, Some("Ambassador"), vec!['b', 'd']));
+    }
+
+    #[test]
+    fn signer_and_redactions() {
+        let body = "1. (C) Source XXXXXXXXXXXX said so.\n\n2. (C) Comment: fine.\n\nRICE\n";
+        let b = parse_body(body, Some(2008), None, &ReferenceData::empty());
+        assert_eq!(b.signer.as_deref(), Some("RICE"));
+        assert_eq!(b.redactions.len(), 1);
+        assert_eq!(b.redactions[0].paragraph, 1);
+        assert_eq!(&body[b.redactions[0].offset..b.redactions[0].offset + b.redactions[0].len], "XXXXXXXXXXXX");
+        assert_eq!(b.paragraphs.len(), 2);
+        assert_eq!(b.paragraphs[1].text, "Comment: fine.\n\nRICE");
+    }
+}
