@@ -38,24 +38,34 @@ struct Line<'a> {
 fn lines(body: &str) -> Vec<Line<'_>> {
     let mut out = Vec::with_capacity(body.len() / 48 + 1);
     let mut start = 0;
-    for piece in body.split_inclusive('\n') {
-        let text = piece.strip_suffix('\n').unwrap_or(piece);
-        let text = text.strip_suffix('\r').unwrap_or(text);
-        out.push(Line { start, text });
-        start += piece.len();
+    for nl in memchr::memchr_iter(b'\n', body.as_bytes()) {
+        // `nl` is an ASCII newline, so both slices end on char boundaries.
+        let text = &body[start..nl];
+        out.push(Line { start, text: text.strip_suffix('\r').unwrap_or(text) });
+        start = nl + 1;
+    }
+    if start < body.len() {
+        out.push(Line { start, text: &body[start..] });
     }
     out
 }
 
 /// Decodes a body. `year` is the year the cable was written, when known
 /// (for references without a year); `own_id` the cable's id when known.
-pub(crate) fn parse_body(body: &str, year: Option<u16>, own_id: Option<&RefId>, refdata: &ReferenceData) -> Body {
+pub(crate) fn parse_body(
+    body: &str,
+    year: Option<u16>,
+    own_id: Option<&RefId>,
+    refdata: &ReferenceData,
+) -> Body {
     let all = lines(body);
     let mut b = Body::default();
 
     // The banner: one of the first non-blank lines, when it is a classification line
     // (some pages put a date line above it).
-    if let Some((class, id)) = all.iter().filter(|l| !l.text.trim().is_empty()).take(3).find_map(|l| parse_banner(l.text)) {
+    if let Some((class, id)) =
+        all.iter().filter(|l| !l.text.trim().is_empty()).take(3).find_map(|l| parse_banner(l.text))
+    {
         b.banner_classification = Some(class);
         b.banner_id = id;
     }
@@ -87,7 +97,8 @@ pub(crate) fn parse_body(body: &str, year: Option<u16>, own_id: Option<&RefId>, 
         if let Some((n, marking, text_at)) = paragraph_start(l.text) {
             // Accept the next number, or a jump forward within reason; a
             // list item "1." inside paragraph 5 is not a new paragraph.
-            let plausible = n == expected_next || (n > expected_next && n <= expected_next + 3) || paras.is_empty();
+            let plausible =
+                n == expected_next || (n > expected_next && n <= expected_next + 3) || paras.is_empty();
             if plausible {
                 if let Some(last) = paras.last_mut() {
                     last.4 = i;
@@ -108,7 +119,12 @@ pub(crate) fn parse_body(body: &str, year: Option<u16>, own_id: Option<&RefId>, 
     }
     for &(number, ref marking, li, text_at, end) in &paras {
         let text = collect_text(&all[li..end], Some(text_at));
-        b.paragraphs.push(Paragraph { number, marking: marking.clone(), text: text.trim().to_owned(), offset: all[li].start });
+        b.paragraphs.push(Paragraph {
+            number,
+            marking: marking.clone(),
+            text: text.trim().to_owned(),
+            offset: all[li].start,
+        });
     }
 
     b.signer = find_signer(&all);
@@ -131,7 +147,7 @@ fn tag_kind(code: &str, refdata: &ReferenceData) -> crate::TagKind {
 /// Joins lines into paragraph text, skipping page-break and section lines.
 /// `first_at` is where the text starts in the first line (after number and marking).
 fn collect_text(lines: &[Line<'_>], first_at: Option<usize>) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum());
     for (i, l) in lines.iter().enumerate() {
         let text = match (i, first_at) {
             (0, Some(at)) => l.text.get(at..).unwrap_or(""),
@@ -155,7 +171,10 @@ fn collect_text(lines: &[Line<'_>], first_at: Option<usize>) -> String {
 }
 
 static PARAGRAPH_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[ \t]*¶?[ \t]*(\d{1,3})[ \t]*\.(?:[ \t]*\(([A-Za-z/ ]{1,12})\)|[ \t]*([A-Z]{1,3})\)|[ \t]+|$)").expect("regex")
+    Regex::new(
+        r"^[ \t]*¶?[ \t]*(\d{1,3})[ \t]*\.(?:[ \t]*\(([A-Za-z/ ]{1,12})\)|[ \t]*([A-Z]{1,3})\)|[ \t]+|$)",
+    )
+    .expect("regex")
 });
 
 /// If the line starts a numbered paragraph: its number, marking and the
@@ -205,13 +224,22 @@ static SECTION_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// OF 03`), the text after it (often empty; WikiLeaks' conversion sometimes
 /// ran the next line into the marker).
 pub(crate) fn strip_page_break(line: &str) -> Option<&str> {
-    if line.len() > 4096 || !(line.contains(" OF ") || line.contains(" of ") || line.contains(" Of ")) {
+    // Fast reject: every marker has a blank-delimited "OF" (any case) after digits.
+    let b = line.as_bytes();
+    if b.len() < 8 || b.len() > 4096 || !has_of_word(b) {
         return None;
     }
     if let Some(m) = PAGE_BREAK_RE.find(line) {
         return Some(&line[m.end()..]);
     }
     (line.len() <= 120 && SECTION_RE.is_match(line)).then_some("")
+}
+
+/// Whether the bytes hold " OF " in any letter case.
+fn has_of_word(b: &[u8]) -> bool {
+    memchr::memchr2_iter(b'O', b'o', b).any(|i| {
+        i > 0 && b[i - 1] == b' ' && matches!(b.get(i + 1), Some(b'F' | b'f')) && b.get(i + 2) == Some(&b' ')
+    })
 }
 
 /// Whether a line is only a page-break or section line.
@@ -233,14 +261,20 @@ fn split_banner(line: &str) -> Option<(Classification, &str)> {
         ("UNCLAS ", "UNCLASSIFIED"),
     ];
     for (spelled, level) in BANNERS {
-        if let Some(rest) = t.strip_prefix(spelled) {
+        // Some pages were re-cased ("C o n f i d e n t i a l section 01 of 04").
+        let prefix = t.as_bytes().get(..spelled.len());
+        if let Some(rest) =
+            prefix.filter(|p| p.eq_ignore_ascii_case(spelled.as_bytes())).map(|_| &t[spelled.len()..])
+        {
             let mut class: Classification = level.parse().ok()?;
             let mut rest = rest.trim_start();
             if let Some(r) = rest.strip_prefix("//NOFORN").or_else(|| rest.strip_prefix("NOFORN ")) {
                 class.noforn = true;
                 rest = r.trim_start();
             }
-            if let Some(r) = rest.strip_prefix("//FOR OFFICIAL USE ONLY").or_else(|| rest.strip_prefix("//FOUO")) {
+            if let Some(r) =
+                rest.strip_prefix("//FOR OFFICIAL USE ONLY").or_else(|| rest.strip_prefix("//FOUO"))
+            {
                 class.fouo = true;
                 rest = r.trim_start();
             }
@@ -258,12 +292,14 @@ fn split_banner(line: &str) -> Option<(Classification, &str)> {
 pub(crate) fn parse_banner(line: &str) -> Option<(Classification, Option<(String, u64)>)> {
     let (class, rest) = split_banner(line)?;
     let mut words: Vec<&str> = rest.split_whitespace().collect();
-    if words.len() >= 4 && words[0] == "SECTION" && words[2] == "OF" {
+    if words.len() >= 4 && words[0].eq_ignore_ascii_case("SECTION") && words[2].eq_ignore_ascii_case("OF") {
         words.drain(..4);
     }
     // Station words then a serial number.
     let serial_pos = words.iter().position(|w| w.bytes().all(|b| b.is_ascii_digit()))?;
-    if serial_pos == 0 || !words[..serial_pos].iter().all(|w| w.bytes().all(|b| b.is_ascii_uppercase() || b == b'-')) {
+    if serial_pos == 0
+        || !words[..serial_pos].iter().all(|w| w.bytes().all(|b| b.is_ascii_uppercase() || b == b'-'))
+    {
         return Some((class, None));
     }
     let serial: u64 = words[serial_pos].parse().ok()?;
@@ -341,14 +377,92 @@ static REASON_SPLIT_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 const TITLE_WORDS: &[&str] = &[
-    "AMBASSADOR", "AMBASADOR", "DCM", "A/DCM", "CDA", "CHARGE", "D'AFFAIRES", "DAFFAIRES", "POLOFF", "POLITICAL",
-    "ECONOMIC", "POL", "ECON", "POL/ECON", "COUNSELOR", "COUNSELLOR", "MINISTER", "MINISTER-COUNSELOR", "DEPUTY",
-    "CHIEF", "OF", "MISSION", "ASSISTANT", "SECRETARY", "UNDER", "ACTING", "CONSUL", "GENERAL", "CONSUL-GENERAL",
-    "PRINCIPAL", "OFFICER", "DIRECTOR", "OFFICE", "THE", "AND", "FOR", "SECTION", "HEAD", "UNIT", "PM", "DEPT",
-    "SPECIAL", "ENVOY", "REPRESENTATIVE", "AFFAIRS", "PERMANENT", "ALTERNATE", "POLITICAL-MILITARY", "POLMIL",
-    "ECOPOL", "EXEC", "DOS", "STATE", "DEPARTMENT", "ADVISOR", "ADVISER", "COORDINATOR", "ATTACHE", "DEFENSE",
-    "MANAGEMENT", "PUBLIC", "GLOBAL", "REGIONAL", "SENIOR", "CONSULATE", "EMBASSY", "U.S.", "US", "USUN", "NATO",
-    "DAS", "A/S", "S/CT", "PDAS", "INR", "ISN", "NEA", "EUR", "EAP", "WHA", "AF", "SCA", "PRM", "DRL", "IO", "EEB",
+    "AMBASSADOR",
+    "AMBASADOR",
+    "DCM",
+    "A/DCM",
+    "CDA",
+    "CHARGE",
+    "D'AFFAIRES",
+    "DAFFAIRES",
+    "POLOFF",
+    "POLITICAL",
+    "ECONOMIC",
+    "POL",
+    "ECON",
+    "POL/ECON",
+    "COUNSELOR",
+    "COUNSELLOR",
+    "MINISTER",
+    "MINISTER-COUNSELOR",
+    "DEPUTY",
+    "CHIEF",
+    "OF",
+    "MISSION",
+    "ASSISTANT",
+    "SECRETARY",
+    "UNDER",
+    "ACTING",
+    "CONSUL",
+    "GENERAL",
+    "CONSUL-GENERAL",
+    "PRINCIPAL",
+    "OFFICER",
+    "DIRECTOR",
+    "OFFICE",
+    "THE",
+    "AND",
+    "FOR",
+    "SECTION",
+    "HEAD",
+    "UNIT",
+    "PM",
+    "DEPT",
+    "SPECIAL",
+    "ENVOY",
+    "REPRESENTATIVE",
+    "AFFAIRS",
+    "PERMANENT",
+    "ALTERNATE",
+    "POLITICAL-MILITARY",
+    "POLMIL",
+    "ECOPOL",
+    "EXEC",
+    "DOS",
+    "STATE",
+    "DEPARTMENT",
+    "ADVISOR",
+    "ADVISER",
+    "COORDINATOR",
+    "ATTACHE",
+    "DEFENSE",
+    "MANAGEMENT",
+    "PUBLIC",
+    "GLOBAL",
+    "REGIONAL",
+    "SENIOR",
+    "CONSULATE",
+    "EMBASSY",
+    "U.S.",
+    "US",
+    "USUN",
+    "NATO",
+    "DAS",
+    "A/S",
+    "S/CT",
+    "PDAS",
+    "INR",
+    "ISN",
+    "NEA",
+    "EUR",
+    "EAP",
+    "WHA",
+    "AF",
+    "SCA",
+    "PRM",
+    "DRL",
+    "IO",
+    "EEB",
 ];
 
 fn find_classified_by(head: &[Line<'_>]) -> Option<ClassifiedBy> {
@@ -398,7 +512,11 @@ fn split_official(official: &str) -> (Option<String>, Option<String>) {
     if let Some((first, rest)) = official.split_once([',', ';']) {
         // "Name, Title" or "Title, Name".
         let first_is_title = first.split_whitespace().all(is_title);
-        return if first_is_title { (none_if_empty(rest), none_if_empty(first)) } else { (none_if_empty(first), none_if_empty(rest)) };
+        return if first_is_title {
+            (none_if_empty(rest), none_if_empty(first))
+        } else {
+            (none_if_empty(first), none_if_empty(rest))
+        };
     }
     let words: Vec<&str> = official.split_whitespace().collect();
     let name_from = words.iter().rposition(|w| is_title(w)).map_or(0, |p| p + 1);
@@ -496,16 +614,29 @@ fn find_signer(all: &[Line<'_>]) -> Option<String> {
         if matches!(up.as_str(), "NNNN" | "BT" | "SIPDIS" | "END TEXT" | "END CABLE") || up.starts_with('#') {
             continue;
         }
-        let words: Vec<&str> = t.split_whitespace().collect();
-        let name_like = (1..=4).contains(&words.len())
-            && t.len() <= 40
-            && !t.ends_with(['.', ':', ',', '?', '!', ')'])
-            && t.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '.' | '/'))
-            && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
-            && t.chars().filter(|c| c.is_alphabetic()).count() >= 2;
-        return name_like.then(|| t.to_owned());
+        if is_name_line(t) {
+            return Some(t.to_owned());
+        }
+        // WikiLeaks' conversion sometimes ran the signature into the last
+        // sentence: "... in PM/WRA. RICE". Accepted only after mixed-case text.
+        let (before, last) = t.rsplit_once(". ")?;
+        let last = last.trim();
+        let upper_name = last.chars().all(|c| c.is_ascii_uppercase() || matches!(c, ' ' | '-' | '\''));
+        return (upper_name && is_name_line(last) && before.chars().any(|c| c.is_lowercase()))
+            .then(|| last.to_owned());
     }
     None
+}
+
+/// A short line that can only be a name: `RICE`, `CLINTON`, `Pearson`, `DE SOUSA`.
+fn is_name_line(t: &str) -> bool {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    (1..=4).contains(&words.len())
+        && t.len() <= 40
+        && !t.ends_with(['.', ':', ',', '?', '!', ')'])
+        && t.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '.' | '/'))
+        && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        && t.chars().filter(|c| c.is_alphabetic()).count() >= 2
 }
 
 static SUMMARY_LEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -522,7 +653,8 @@ fn find_summary(paragraphs: &[Paragraph]) -> Option<String> {
             if rest.trim().is_empty() {
                 // A "SUMMARY" heading: the summary is the next paragraph.
                 let next = paragraphs.get(i + 1)?;
-                let text = SUMMARY_END_RE.find(&next.text).map_or(next.text.as_str(), |e| &next.text[..e.start()]);
+                let text =
+                    SUMMARY_END_RE.find(&next.text).map_or(next.text.as_str(), |e| &next.text[..e.start()]);
                 return Some(tidy(text));
             }
             if let Some(e) = SUMMARY_END_RE.find(rest) {
@@ -545,7 +677,8 @@ fn find_summary(paragraphs: &[Paragraph]) -> Option<String> {
         if let Some(last) = p.text.lines().rev().find(|l| !l.trim_matches(['-', ' ']).is_empty()) {
             if last.trim_matches(['-', ' ']).eq_ignore_ascii_case("summary") {
                 let next = paragraphs.get(i + 1)?;
-                let text = SUMMARY_END_RE.find(&next.text).map_or(next.text.as_str(), |e| &next.text[..e.start()]);
+                let text =
+                    SUMMARY_END_RE.find(&next.text).map_or(next.text.as_str(), |e| &next.text[..e.start()]);
                 return Some(tidy(text));
             }
         }
@@ -586,11 +719,17 @@ mod tests {
     #[test]
     fn paragraph_starts() {
         let (n, m, at) = paragraph_start("1. (U) This is an action request.").unwrap();
-        assert_eq!((n, m.unwrap().text.as_str(), &"1. (U) This is an action request."[at..]), (1, "U", "This is an action request."));
+        assert_eq!(
+            (n, m.unwrap().text.as_str(), &"1. (U) This is an action request."[at..]),
+            (1, "U", "This is an action request.")
+        );
         let (n, m, _) = paragraph_start("12.(S//NF) text").unwrap();
         assert_eq!((n, m.unwrap().text.as_str()), (12, "S//NF"));
         assert_eq!(paragraph_start("3. Plain paragraph").map(|p| (p.0, p.1.is_none())), Some((3, true)));
-        assert!(paragraph_start("2008. was a year").is_none() || paragraph_start("2008. was a year").unwrap().0 != 2008);
+        assert!(
+            paragraph_start("2008. was a year").is_none()
+                || paragraph_start("2008. was a year").unwrap().0 != 2008
+        );
         assert!(paragraph_start("1.5 million people").is_none());
         assert!(paragraph_start("A. STATE 125608").is_none());
     }
@@ -603,7 +742,10 @@ mod tests {
         assert!(is_page_break("TRIPOLI 00000402  001.2 OF 003"));
         assert!(!is_page_break("ONE OF THE BEST 100 OF 200 PEOPLE SAID THIS AND MORE"));
         assert!(is_page_break("BERLIN 00001403 003 of 003"));
-        assert_eq!(strip_page_break("RABAT 00001657 002 OF 002 French companies Alstom."), Some("French companies Alstom."));
+        assert_eq!(
+            strip_page_break("RABAT 00001657 002 OF 002 French companies Alstom."),
+            Some("French companies Alstom.")
+        );
         assert!(!is_page_break("The minister said one of them was there."));
     }
 
@@ -622,11 +764,15 @@ mod tests {
     #[test]
     fn classified_by_lines() {
         let l = |s: &'static str| vec![Line { start: 0, text: s }];
-        let c = find_classified_by(&l("Classified By: PM Assistant Secretary Mark T. Kimmitt For Reasons 1.4 (b) and (d)")).unwrap();
+        let c = find_classified_by(&l(
+            "Classified By: PM Assistant Secretary Mark T. Kimmitt For Reasons 1.4 (b) and (d)",
+        ))
+        .unwrap();
         assert_eq!(c.name.as_deref(), Some("Mark T. Kimmitt"));
         assert_eq!(c.title.as_deref(), Some("PM Assistant Secretary"));
         assert_eq!(c.reasons, ['b', 'd']);
-        let c = find_classified_by(&l("CLASSIFIED BY: Richard Olson, Ambasador; REASON: 1.4(A), (B), (C), ")).unwrap();
+        let c = find_classified_by(&l("CLASSIFIED BY: Richard Olson, Ambasador; REASON: 1.4(A), (B), (C), "))
+            .unwrap();
         assert_eq!((c.name.as_deref(), c.title.as_deref()), (Some("Richard Olson"), Some("Ambasador")));
         assert_eq!(c.reasons, ['a', 'b', 'c']);
         let c = find_classified_by(&l("Classified By: Ambassador, reason 1.4 (b,d)")).unwrap();
@@ -640,7 +786,10 @@ mod tests {
         assert_eq!(b.signer.as_deref(), Some("RICE"));
         assert_eq!(b.redactions.len(), 1);
         assert_eq!(b.redactions[0].paragraph, 1);
-        assert_eq!(&body[b.redactions[0].offset..b.redactions[0].offset + b.redactions[0].len], "XXXXXXXXXXXX");
+        assert_eq!(
+            &body[b.redactions[0].offset..b.redactions[0].offset + b.redactions[0].len],
+            "XXXXXXXXXXXX"
+        );
         assert_eq!(b.paragraphs.len(), 2);
         assert_eq!(b.paragraphs[1].text, "Comment: fine.\n\nRICE");
     }

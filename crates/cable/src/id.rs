@@ -9,8 +9,12 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::date::{expand_two_digit_year, serde_via_string};
+use crate::station;
 use crate::{Error, Result};
 
 /// A canonical cable id: two-digit year + canonical station + serial without
@@ -36,12 +40,29 @@ pub struct RefId {
 impl RefId {
     /// Canonicalises a cable id as written (`08STATE134777`, `08SECSTATE134777`,
     /// `08SCTION02OF02SAOPAULO335`, `08 STATE 134777`).
+    ///
+    /// Case, spaces and punctuation are ignored; the serial loses its leading
+    /// zeros; the station is canonicalised as by [`canonical_station`]. The
+    /// fragments Cablegate glued into some published ids are dropped: a
+    /// (damaged) section marker after the year, `EFTO`, `AMEMBASSY`, `NOFORN`
+    /// or `FSC` before the station, the year written twice (`7575LIBREVILLE1895`),
+    /// a page-header fragment (`06MADRID002583ZFR2585`), a `TOSEC` number or a
+    /// `SUSPECTEDDUPLICATE` note after the serial. A few ids too garbled for
+    /// any rule are mapped through a table of known Cablegate misprints.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidId`] when the text has no two-digit year, no station,
+    /// no serial, characters other than ASCII letters, digits, punctuation and
+    /// spaces, or text after the serial that is none of the fragments above.
     pub fn parse(text: &str) -> Result<RefId> {
         canonicalize_id(text)
     }
 
-    /// Builds an id from its parts, canonicalising the station spelling.
-    /// `year` is a two-digit (`8`, `08`) or four-digit (`2008`) year.
+    /// Builds an id from its parts, canonicalising the station spelling as
+    /// [`canonical_station`] does. `year` is a two-digit (`8`, `08`) or
+    /// four-digit (`2008`) year. Agrees with [`RefId::parse`] of the id written
+    /// out: `from_parts(2008, "SECSTATE", 125608)` is `08STATE125608`.
     pub fn from_parts(year: u16, station: &str, serial: u64) -> Result<RefId> {
         let yy = match year {
             0..=99 => year,
@@ -53,11 +74,15 @@ impl RefId {
                 })
             }
         };
-        let station = canonical_station(station).ok_or_else(|| Error::InvalidId {
-            id: format!("{yy:02}{station}{serial}"),
-            reason: "no station name",
-        })?;
-        Ok(RefId::new_unchecked(yy as u8, &station, serial))
+        let err = |reason| Error::InvalidId { id: format!("{yy:02}{station}{serial}"), reason };
+        let canonical = canonical_station(station).ok_or_else(|| err("no station name"))?;
+        if !canonical.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(err("station name with digits"));
+        }
+        if canonical.len() > MAX_STATION_LEN {
+            return Err(err("station name too long"));
+        }
+        Ok(RefId::new_unchecked(yy as u8, &canonical, serial))
     }
 
     pub(crate) fn new_unchecked(yy: u8, station: &str, serial: u64) -> RefId {
@@ -111,50 +136,228 @@ serde_via_string!(RefId);
 /// Canonical spelling of a station name as it appears in cable ids: upper
 /// case, no spaces or punctuation, aliases and known misspellings mapped
 /// (`SECSTATE` -> `STATE`, `RIO DE JAN` -> `RIODEJANEIRO`, `USUN` ->
-/// `USUNNEWYORK`). `None` when nothing of a station name is left.
+/// `USUNNEWYORK`, `BRASILA` -> `BRASILIA`), glued-on fragments dropped
+/// (`EMBASSY VIENNA` -> `VIENNA`, `EFTOLONDON` -> `LONDON`). A name that is
+/// neither known nor an unambiguous near misspelling of a known station is
+/// kept as written (`BLABLA`). `None` when nothing of a station name is left.
+///
+/// ```
+/// use cable::canonical_station;
+/// assert_eq!(canonical_station("SECSTATE").as_deref(), Some("STATE"));
+/// assert_eq!(canonical_station("Rio de Jan").as_deref(), Some("RIODEJANEIRO"));
+/// assert_eq!(canonical_station("WELLINGOTN").as_deref(), Some("WELLINGTON"));
+/// assert_eq!(canonical_station("--"), None);
+/// ```
 pub fn canonical_station(raw: &str) -> Option<String> {
-    let mut s: String =
+    let s: String =
         raw.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
-    if let Some(rest) = s.strip_prefix("EMBASSY") {
-        if !rest.is_empty() {
-            s = rest.to_owned();
-        }
-    }
-    if s.is_empty() || !s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()) {
+    if !s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()) {
         return None;
     }
-    Some(match s.as_str() {
-        "SECSTATE" | "SECTSTATE" | "SECTATE" => "STATE".to_owned(),
-        "RIO" | "RIODEJAN" => "RIODEJANEIRO".to_owned(),
-        "USUN" | "USUNNY" => "USUNNEWYORK".to_owned(),
-        "USEU" => "USEUBRUSSELS".to_owned(),
-        "HAGUE" => "THEHAGUE".to_owned(),
-        _ => s,
-    })
+    if s.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Some(canonical_station_name(&s));
+    }
+    // Letters misread as digits ("SANTIAG0"): fixed only when that gives a station.
+    let letters: String = s
+        .chars()
+        .map(|c| match c {
+            '0' => 'O',
+            '1' => 'I',
+            c => c,
+        })
+        .collect();
+    if letters.bytes().all(|b| b.is_ascii_alphabetic()) {
+        if let Some(known) = resolve_station(strip_glued_prefixes(&letters)) {
+            return Some(known.to_owned());
+        }
+    }
+    Some(s)
+}
+
+/// Fragments glued before the station in published ids and addressee lines:
+/// handling caveats (`EFTO`, `NOFORN`), the tail of a classification
+/// (`SIFIED`), the kind of post (`AMEMBASSY`, `AMCONSUL`) and the Financial
+/// Service Center (`FSC`). Dropped whenever something is left after them.
+const GLUED_PREFIXES: &[&str] = &[
+    "AMEMBASSY",
+    "EMBASSY",
+    "AMCONSULATE",
+    "AMCONSUL",
+    "EFTO",
+    "NOFORN",
+    "UNCLASSIFIED",
+    "CLASSIFIED",
+    "SIFIED",
+    "FSC",
+];
+
+/// Prefixes of an office that are dropped only when a known station follows
+/// (`USMISSION GENEVA`, `USMISSION USUN NEW YORK`).
+const OFFICE_PREFIXES: &[&str] = &["USMISSION", "USOFFICE"];
+
+/// Washington suffixes dropped when a known station precedes them
+/// (`SECSTATE WASHDC`, `SECDEF WASH`, `USDOC WASHINGTON DC`).
+const WASHINGTON_SUFFIXES: &[&str] = &["WASHINGTONDC", "WASHINGTON", "WASHDC", "WASH"];
+
+/// Cablegate ids so garbled that no general rule can restore them; looked up
+/// (upper case, without spaces or punctuation) before any rule applies.
+const KNOWN_PUBLISHED_ID_FIXES: &[(&str, &str)] = &[
+    // Station and most of the serial lost; only a "2 OF 5" section marker remains.
+    ("092OF5", "09STATE126780"),
+    // Published without a serial number: an incomplete copy of 06ASTANA204.
+    ("06ASTANA", "06ASTANA204"),
+    // Section marker glued on, station misspelt and the serial's leading "10" lost.
+    ("08SECTION01GF02BISHIEK21", "08BISHKEK1021"),
+    // Three edits from ASTANA: too far for a safe correction.
+    ("10AQNA272", "10ASTANA272"),
+    // Two edits in a five-letter name: too far for a safe correction.
+    ("07QXICO3307", "07MEXICO3307"),
+    // Names of four letters or less are never corrected (LAOS is one edit from LAGOS).
+    ("09BAU339", "09BAKU339"),
+    ("07SOIA828", "07SOFIA828"),
+    ("06ANOI582", "06HANOI582"),
+    // A cable of the US Mission to the EU, published under the embassy's station
+    // (the misspelling alone would be corrected to BRUSSELS).
+    ("09BRUSELS1292", "09USEUBRUSSELS1292"),
+    ("09SECTION01OF03BRUSSELS1234", "09USEUBRUSSELS1234"),
+    // A cable of the consulate in Dubai, published as the RPO's with a section marker.
+    ("0901OF02RPODUBAI288", "09DUBAI288"),
+];
+
+/// Longest station name accepted in an id (the longest real one has 17 letters).
+const MAX_STATION_LEN: usize = 64;
+
+/// `name` without the fragments of [`GLUED_PREFIXES`] glued before it.
+fn strip_glued_prefixes(mut name: &str) -> &str {
+    'strip: loop {
+        for prefix in GLUED_PREFIXES {
+            if let Some(rest) = name.strip_prefix(prefix).filter(|r| !r.is_empty()) {
+                name = rest;
+                continue 'strip;
+            }
+        }
+        return name;
+    }
+}
+
+/// The known station an upper-case, letters-only `name` stands for: a
+/// station or alias, possibly with an office prefix or Washington suffix.
+fn known_station(name: &str) -> Option<&'static str> {
+    station::resolve(name)
+        .or_else(|| {
+            WASHINGTON_SUFFIXES
+                .iter()
+                .find_map(|s| name.strip_suffix(s).filter(|r| !r.is_empty()).and_then(station::resolve))
+        })
+        .or_else(|| {
+            OFFICE_PREFIXES
+                .iter()
+                .find_map(|p| name.strip_prefix(p).filter(|r| !r.is_empty()).and_then(station::resolve))
+        })
+}
+
+/// A known station for `name`, directly or as a near misspelling.
+fn resolve_station(name: &str) -> Option<&'static str> {
+    known_station(name).or_else(|| station::nearest(name))
+}
+
+/// Canonical form of an upper-case, letters-only, non-empty station name.
+fn canonical_station_name(name: &str) -> String {
+    let name = strip_glued_prefixes(name);
+    resolve_station(name).unwrap_or(name).to_owned()
+}
+
+/// A section marker glued between year and station ("SECTION 01 OF 03",
+/// damaged as `SCTION02OF02`, `SECTIOQ1OF06`, `SECTION01GF02`, `01OF02`).
+static SECTION_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([A-Z]*?)[0-9Q]{1,2}(OF|GF|QF|F|O)?[0-9]{1,2}[A-Z]").expect("valid regex")
+});
+
+/// `rest` (the id after its year) without a leading section marker.
+fn strip_section_marker(rest: &str) -> &str {
+    let Some(caps) = SECTION_MARKER.captures(rest) else {
+        return rest;
+    };
+    let (Some(all), Some(word)) = (caps.get(0), caps.get(1)) else {
+        return rest;
+    };
+    let is_marker = if word.as_str().is_empty() {
+        caps.get(2).is_some_and(|sep| sep.as_str() == "OF")
+    } else {
+        station::edit_distance(word.as_str().as_bytes(), b"SECTION", 2).is_some()
+    };
+    // The match ends with the first letter of the station, which is kept.
+    if is_marker {
+        &rest[all.end() - 1..]
+    } else {
+        rest
+    }
+}
+
+/// The serial of an id whose serial `digits` are followed by `tail`: nothing,
+/// a page-header fragment (`002583ZFR2585`), a `TOSEC` number
+/// (`255577TOSEC140323`) or a duplicate note (`001382SUSPECTEDDUPLICATE1392`,
+/// whose own serial is the last one). `None` for anything else.
+fn serial_text<'a>(digits: &'a str, tail: &'a str) -> Option<&'a str> {
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if tail.is_empty() {
+        return Some(digits);
+    }
+    if let Some(last) = tail.strip_prefix("SUSPECTEDDUPLICATE") {
+        return all_digits(last).then_some(last);
+    }
+    if tail.strip_prefix("TOSEC").is_some_and(all_digits) {
+        return Some(digits);
+    }
+    let b = tail.as_bytes();
+    let page_fragment = b.len() > 3
+        && b[0] == b'Z'
+        && b[1].is_ascii_uppercase()
+        && b[2].is_ascii_uppercase()
+        && all_digits(&tail[3..]);
+    page_fragment.then_some(digits)
 }
 
 fn canonicalize_id(text: &str) -> Result<RefId> {
     let err = |reason| Error::InvalidId { id: text.to_owned(), reason };
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut compact = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            compact.push(c.to_ascii_uppercase());
+        } else if !(c.is_whitespace() || c.is_ascii_punctuation()) {
+            return Err(err("unexpected character"));
+        }
+    }
+    if let Some((_, fixed)) = KNOWN_PUBLISHED_ID_FIXES.iter().find(|(garbled, _)| *garbled == compact) {
+        compact = (*fixed).to_owned();
+    }
     let b = compact.as_bytes();
-    if b.len() < 4 || !b[0].is_ascii_digit() || !b[1].is_ascii_digit() {
+    if b.len() < 2 || !b[0].is_ascii_digit() || !b[1].is_ascii_digit() {
         return Err(err("does not start with a two-digit year"));
     }
     let yy = (b[0] - b'0') * 10 + (b[1] - b'0');
-    let digits_at = compact
-        .bytes()
-        .rposition(|c| !c.is_ascii_digit())
-        .map(|p| p + 1)
-        .ok_or_else(|| err("no station name"))?;
-    if digits_at <= 2 {
+    let mut rest = &compact[2..];
+    // The year written twice: 7575LIBREVILLE1895.
+    if rest.len() > 2 && rest.as_bytes()[..2] == b[..2] && rest.as_bytes()[2].is_ascii_alphabetic() {
+        rest = &rest[2..];
+    }
+    let rest = strip_section_marker(rest);
+    let station_len = rest.bytes().position(|c| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
+    if station_len == 0 {
         return Err(err("no station name"));
     }
-    if digits_at == compact.len() {
+    if station_len > MAX_STATION_LEN {
+        return Err(err("station name too long"));
+    }
+    let (station, after) = rest.split_at(station_len);
+    let digits_len = after.bytes().position(|c| !c.is_ascii_digit()).unwrap_or(after.len());
+    if digits_len == 0 {
         return Err(err("no serial number"));
     }
-    let serial: u64 = compact[digits_at..].parse().map_err(|_| err("serial number too long"))?;
-    let station = canonical_station(&compact[2..digits_at]).ok_or_else(|| err("no station name"))?;
-    Ok(RefId::new_unchecked(yy, &station, serial))
+    let (digits, tail) = after.split_at(digits_len);
+    let serial = serial_text(digits, tail).ok_or_else(|| err("unexpected text after the serial number"))?;
+    let serial: u64 = serial.parse().map_err(|_| err("serial number too long"))?;
+    Ok(RefId::new_unchecked(yy, &canonical_station_name(station), serial))
 }
 
 #[cfg(test)]

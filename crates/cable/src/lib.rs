@@ -39,6 +39,7 @@
 mod body;
 mod classification;
 pub mod clean;
+pub mod country;
 mod date;
 mod error;
 pub mod header;
@@ -48,6 +49,7 @@ mod parser;
 mod reference_data;
 pub mod refs;
 pub mod source;
+mod station;
 pub mod subject;
 pub mod tags;
 
@@ -62,4 +64,4 @@ pub use parser::Parser;
 pub use reference_data::ReferenceData;
 pub use refs::{parse_references, Reference, ReferenceKind};
 pub use subject::parse_subject;
-pub use tags::{parse_tags, Tag, TagKind};
+pub use tags::{classify_tag, parse_tags, Tag, TagKind};

@@ -33,7 +33,9 @@ impl Parser {
             Some(Format::WikileaksHtml) => self.parse_html(bytes),
             Some(Format::TextFile) => self.parse_text_file(bytes),
             Some(Format::Telegram) => self.parse_telegram(bytes),
-            Some(Format::CablesCsv) => Err(Error::NotACable("a cables.csv file holds many cables; read it as CSV".into())),
+            Some(Format::CablesCsv) => {
+                Err(Error::NotACable("a cables.csv file holds many cables; read it as CSV".into()))
+            }
             None if bytes.contains(&0) => Err(Error::NotACable("binary data".into())),
             None => Err(Error::NotACable("not any of the published cable formats".into())),
         }
@@ -80,11 +82,14 @@ impl Parser {
             Some(p) => RefId::parse(p)?,
             None => {
                 let (station, serial) = banner.as_ref().and_then(|b| b.1.clone()).ok_or_else(|| {
-                    Error::NotACable("no reference id: the text has no banner line naming station and serial".into())
+                    Error::NotACable(
+                        "no reference id: the text has no banner line naming station and serial".into(),
+                    )
                 })?;
-                let year = src.created.or(header.dtg_time).map(|d| d.date().year()).ok_or_else(|| {
-                    Error::NotACable("no year: the telegram has no date-time group".into())
-                })?;
+                let year =
+                    src.created.or(header.dtg_time).map(|d| d.date().year()).ok_or_else(|| {
+                        Error::NotACable("no year: the telegram has no date-time group".into())
+                    })?;
                 RefId::from_parts(year, &station, serial)?
             }
         };
@@ -94,7 +99,9 @@ impl Parser {
             Error::NotACable(format!("{id}: no classification (neither metadata nor a banner line)"))
         })?;
         let mut caveats = body.caveats;
-        for (flag, caveat) in [(classification.noforn, Caveat::Noforn), (classification.fouo, Caveat::ForOfficialUseOnly)] {
+        for (flag, caveat) in
+            [(classification.noforn, Caveat::Noforn), (classification.fouo, Caveat::ForOfficialUseOnly)]
+        {
             if flag && !caveats.contains(&caveat) {
                 caveats.push(caveat);
             }
@@ -103,7 +110,12 @@ impl Parser {
         for extra in &src.referenced_ids {
             if let Ok(rid) = RefId::parse(extra) {
                 if !references.iter().any(|r| r.cable.as_ref() == Some(&rid)) {
-                    references.push(Reference { kind: ReferenceKind::Cable, cable: Some(rid), text: extra.clone(), bullet: None });
+                    references.push(Reference {
+                        kind: ReferenceKind::Cable,
+                        cable: Some(rid),
+                        text: extra.clone(),
+                        bullet: None,
+                    });
                 }
             }
         }

@@ -136,7 +136,10 @@ impl<R: BufRead> CsvReader<R> {
                             let at = self.line_no;
                             self.line_buf = line;
                             self.resync()?;
-                            return Err(err(at, format!("field {} does not start with a quote", fields.len() + 1)));
+                            return Err(err(
+                                at,
+                                format!("field {} does not start with a quote", fields.len() + 1),
+                            ));
                         }
                     }
                     State::Quoted => match memchr::memchr2(b'"', b'\\', &line[i..]) {
@@ -179,7 +182,10 @@ impl<R: BufRead> CsvReader<R> {
                         b'\n' | b'\r' => {
                             fields.push(self.field_text(&mut field, record, start_line)?);
                             if fields.len() != FIELDS {
-                                return Err(err(start_line, format!("record has {} fields, expected {FIELDS}", fields.len())));
+                                return Err(err(
+                                    start_line,
+                                    format!("record has {} fields, expected {FIELDS}", fields.len()),
+                                ));
                             }
                             return Ok(Some(CsvRecord { record, line: start_line, fields }));
                         }
@@ -199,10 +205,16 @@ impl<R: BufRead> CsvReader<R> {
                         if fields.len() == FIELDS {
                             Ok(Some(CsvRecord { record, line: start_line, fields }))
                         } else {
-                            Err(err(start_line, format!("truncated record: file ends after field {}", fields.len())))
+                            Err(err(
+                                start_line,
+                                format!("truncated record: file ends after field {}", fields.len()),
+                            ))
                         }
                     }
-                    _ => Err(err(start_line, format!("truncated record: file ends inside field {}", fields.len() + 1))),
+                    _ => Err(err(
+                        start_line,
+                        format!("truncated record: file ends inside field {}", fields.len() + 1),
+                    )),
                 };
             }
         }
@@ -239,24 +251,25 @@ impl<R: BufRead> Iterator for CsvReader<R> {
 
 /// Turns a record into a [`SourceCable`].
 pub fn to_source(rec: CsvRecord) -> Result<SourceCable> {
-    let err = |reason: String| Error::Csv { record: rec.record, line: rec.line, reason };
-    let mut f = rec.fields.iter();
-    let mut next = || f.next().map(String::as_str).unwrap_or("");
+    let (record, line) = (rec.record, rec.line);
+    let err = |reason: String| Error::Csv { record, line, reason };
+    let mut f = rec.fields.into_iter();
+    let mut next = || f.next().unwrap_or_default();
     let _seq = next();
-    let created_text = next();
-    let created = DateTime::parse_us(created_text).map_err(|e| err(e.to_string()))?;
+    let created = DateTime::parse_us(&next()).map_err(|e| err(e.to_string()))?;
     let id = next().trim().to_owned();
     if id.is_empty() {
         return Err(err("empty reference id".into()));
     }
     let origin = next().trim().to_owned();
-    let class_text = next();
-    let classification = class_text.parse().map_err(|e: Error| err(format!("{id}: {e}")))?;
+    let classification = next().parse().map_err(|e: Error| err(format!("{id}: {e}")))?;
     let referenced_ids =
         next().split('|').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect::<Vec<_>>();
-    let header = next().to_owned();
-    let body = next().to_owned();
-    super::check_line_lengths(&header).and_then(|_| super::check_line_lengths(&body)).map_err(|e| err(format!("{id}: {e}")))?;
+    let header = next();
+    let body = next();
+    super::check_line_lengths(&header)
+        .and_then(|_| super::check_line_lengths(&body))
+        .map_err(|e| err(format!("{id}: {e}")))?;
     Ok(SourceCable {
         format: Some(Format::CablesCsv),
         published_id: Some(id),

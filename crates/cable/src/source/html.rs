@@ -66,9 +66,7 @@ fn parse_page_date(text: &str, what: &str) -> Result<Option<DateTime>> {
     if text.is_empty() {
         return Ok(None);
     }
-    text.parse::<DateTime>()
-        .map(Some)
-        .map_err(|e| Error::NotACable(format!("{what} date: {e}")))
+    text.parse::<DateTime>().map(Some).map_err(|e| Error::NotACable(format!("{what} date: {e}")))
 }
 
 /// The contents of each `<td>` of a table.
@@ -217,7 +215,8 @@ mod tests {
 
     #[test]
     fn pre_text_drops_wikileaks_anchors() {
-        let pre = "TAGS: <a href='/tag/PREL_0.html'>PREL</a>&#x000A;<a id='par1' href='#par1'>¶</a>1. (C) Text";
+        let pre =
+            "TAGS: <a href='/tag/PREL_0.html'>PREL</a>&#x000A;<a id='par1' href='#par1'>¶</a>1. (C) Text";
         assert_eq!(body_text(pre), "TAGS: PREL\n1. (C) Text");
     }
 

@@ -51,8 +51,10 @@ pub fn detect(prefix: &[u8]) -> Option<Format> {
     let t = text.trim_start_matches('\u{feff}').trim_start();
     if t.starts_with('<') {
         let lower = t.to_ascii_lowercase();
-        return (lower.starts_with("<?xml") || lower.starts_with("<!doctype html") || lower.starts_with("<html"))
-            .then_some(Format::WikileaksHtml);
+        return (lower.starts_with("<?xml")
+            || lower.starts_with("<!doctype html")
+            || lower.starts_with("<html"))
+        .then_some(Format::WikileaksHtml);
     }
     if csv::looks_like_record_start(t.as_bytes()) {
         return Some(Format::CablesCsv);
@@ -99,8 +101,14 @@ mod tests {
     fn detects_formats() {
         assert_eq!(detect(b"<?xml version='1.0' ?>\n<html>"), Some(Format::WikileaksHtml));
         assert_eq!(detect(b"\"1\",\"12/28/1966 18:48\",\"66BUENOSAIRES2481\""), Some(Format::CablesCsv));
-        assert_eq!(detect(b"08STATE134777\nDEMARCHE\n2008-12-29\nCONFIDENTIAL\nSecretary of State\n"), Some(Format::TextFile));
-        assert_eq!(detect(b"O 291637Z DEC 08\nFM SECSTATE WASHDC\n\nC O N F I D E N T I A L STATE 134777\n"), Some(Format::Telegram));
+        assert_eq!(
+            detect(b"08STATE134777\nDEMARCHE\n2008-12-29\nCONFIDENTIAL\nSecretary of State\n"),
+            Some(Format::TextFile)
+        );
+        assert_eq!(
+            detect(b"O 291637Z DEC 08\nFM SECSTATE WASHDC\n\nC O N F I D E N T I A L STATE 134777\n"),
+            Some(Format::Telegram)
+        );
         assert_eq!(detect(b"\x00\x01\x02binary"), None);
         assert_eq!(detect(b"just some words"), None);
     }

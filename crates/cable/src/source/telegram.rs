@@ -28,8 +28,10 @@ fn is_header_line(line: &str) -> bool {
         || t.starts_with("DE ")
         || t.starts_with("ZNY ")
         || t.starts_with("ZNR ")
-        || crate::header::parse_dtg(t.split_whitespace().skip_while(|w| w.len() <= 2).collect::<Vec<_>>().join(" ").as_str())
-            .is_some()
+        || crate::header::parse_dtg(
+            t.split_whitespace().skip_while(|w| w.len() <= 2).collect::<Vec<_>>().join(" ").as_str(),
+        )
+        .is_some()
 }
 
 /// Splits a telegram into header and body.
@@ -61,7 +63,9 @@ mod tests {
 
     #[test]
     fn splits_at_the_banner() {
-        let (h, b) = split("O 291637Z DEC 08\nFM SECSTATE WASHDC\n\nC O N F I D E N T I A L STATE 134777\n\nTEXT").unwrap();
+        let (h, b) =
+            split("O 291637Z DEC 08\nFM SECSTATE WASHDC\n\nC O N F I D E N T I A L STATE 134777\n\nTEXT")
+                .unwrap();
         assert_eq!(h, "O 291637Z DEC 08\nFM SECSTATE WASHDC");
         assert!(b.starts_with("C O N F I D E N T I A L"));
         assert!(split("hello world").is_err());

@@ -40,12 +40,17 @@ pub fn read(text: &str) -> Result<SourceCable> {
     };
     let id = next("1 (reference id)")?;
     if !looks_like_id_line(&id) {
-        return Err(Error::NotACable(format!("line 1 is not a cable id: {:?}", id.chars().take(60).collect::<String>())));
+        return Err(Error::NotACable(format!(
+            "line 1 is not a cable id: {:?}",
+            id.chars().take(60).collect::<String>()
+        )));
     }
     let subject = next("2 (subject)")?;
     let date_line = next("3 (date)")?;
-    let created = parse_date(&date_line)
-        .ok_or_else(|| Error::InvalidDate { text: date_line.clone(), expected: "YYYY-MM-DD HH:MM or M/D/YYYY H:MM (line 3)" })?;
+    let created = parse_date(&date_line).ok_or_else(|| Error::InvalidDate {
+        text: date_line.clone(),
+        expected: "YYYY-MM-DD HH:MM or M/D/YYYY H:MM (line 3)",
+    })?;
     let class_line = next("4 (classification)")?;
     let classification = class_line.parse().map_err(|e: Error| Error::NotACable(format!("line 4: {e}")))?;
     let origin = next("5 (origin)")?;
@@ -80,6 +85,9 @@ mod tests {
         assert_eq!(s.subject.as_deref(), Some("DEMARCHE TO AFGHANISTAN"));
         assert_eq!(s.created.unwrap().to_string(), "2008-12-29T16:04Z");
         assert!(s.body.starts_with("C O N F"));
-        assert!(read("08STATE134777\nS\nnot a date\nCONFIDENTIAL\nX\n").unwrap_err().to_string().contains("line 3"));
+        assert!(read("08STATE134777\nS\nnot a date\nCONFIDENTIAL\nX\n")
+            .unwrap_err()
+            .to_string()
+            .contains("line 3"));
     }
 }

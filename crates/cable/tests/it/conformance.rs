@@ -190,6 +190,7 @@ fn conformance_references_ng() {
 }
 
 #[test]
+#[ignore = "its 11 cables are not in ../shared/corpus; run with --ignored against a fuller corpus (DEMARCHE_SHARED)"]
 fn conformance_reference_oddities() {
     run_family("reference_oddities", 1.0, |case| {
         let Some((body, year, c)) = corpus_body(case) else {

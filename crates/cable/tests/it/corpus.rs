@@ -27,7 +27,11 @@ fn every_cable_of_the_corpus_parses() {
 fn the_cluster_munitions_demarche_to_kabul() {
     let c = cable("08STATE134777");
     assert_eq!(c.id.as_str(), "08STATE134777");
-    assert_eq!(c.classification.to_string(), "CONFIDENTIAL", "from the link text, not the wrong title attribute");
+    assert_eq!(
+        c.classification.to_string(),
+        "CONFIDENTIAL",
+        "from the link text, not the wrong title attribute"
+    );
     assert!(c.caveats.contains(&Caveat::Sipdis));
     assert_eq!(c.subject, "DEMARCHE TO AFGHANISTAN ON CLUSTER MUNITIONS");
     let tags: Vec<&str> = c.tags.iter().map(|t| t.code.as_str()).collect();
@@ -64,7 +68,10 @@ fn the_cluster_munitions_demarche_to_kabul() {
     assert_eq!(p2.marking.as_ref().unwrap().text, "SBU");
     assert!(c.summary.as_deref().unwrap().starts_with("Contrary to previous statements"));
     let all: String = c.paragraphs.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n");
-    assert!(all.contains("impair our ability to defend the lives of our soldiers") || all.contains("impair our ability"));
+    assert!(
+        all.contains("impair our ability to defend the lives of our soldiers")
+            || all.contains("impair our ability")
+    );
 }
 
 #[test]
@@ -91,7 +98,9 @@ fn page_breaks_are_kept_raw_but_not_in_paragraph_text() {
             }
         }
         let marker = format!("{:08}", c.id.serial());
-        if c.raw_body.contains(&format!("{marker}  002 OF")) || c.raw_body.contains(&format!("{marker} 002 OF")) {
+        if c.raw_body.contains(&format!("{marker}  002 OF"))
+            || c.raw_body.contains(&format!("{marker} 002 OF"))
+        {
             seen += 1;
         }
     }

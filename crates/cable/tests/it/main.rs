@@ -3,4 +3,5 @@
 
 mod conformance;
 mod corpus;
+mod robustness;
 mod shared;

@@ -1,0 +1,31 @@
+//! One module per subcommand, each with its arguments and `run`.
+
+pub mod parse;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use cable::ReferenceData;
+
+/// Finds and loads the reference tables: `--reference`, `$DEMARCHE_REFERENCE`,
+/// or `../shared/reference` when it exists. Without them cables still parse,
+/// with routing indicators left undecoded (a warning says so).
+pub fn load_reference_data(explicit: Option<&Path>) -> anyhow::Result<ReferenceData> {
+    let dir: Option<PathBuf> = explicit
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("DEMARCHE_REFERENCE").map(PathBuf::from))
+        .or_else(|| Some(PathBuf::from("../shared/reference")).filter(|p| p.is_dir()));
+    match dir {
+        Some(dir) => {
+            if !dir.is_dir() {
+                anyhow::bail!("reference directory {} does not exist", dir.display());
+            }
+            ReferenceData::load_dir(&dir)
+                .with_context(|| format!("reading reference tables in {}", dir.display()))
+        }
+        None => {
+            eprintln!("warning: no reference tables (use --reference DIR): routing indicators and TAGS are decoded by shape only");
+            Ok(ReferenceData::empty())
+        }
+    }
+}

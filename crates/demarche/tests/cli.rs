@@ -1,0 +1,98 @@
+//! The `demarche` binary, run as a user runs it, over the shared corpus and
+//! over bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn shared() -> PathBuf {
+    std::env::var_os("DEMARCHE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
+}
+
+fn demarche(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_demarche"))
+        .args(["--reference", shared().join("reference").to_str().expect("utf-8 path")])
+        .args(args)
+        .output()
+        .expect("run demarche")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn parse_prints_every_corpus_cable_as_json() {
+    let dir = shared().join("corpus/wikileaks-cablegate-2010-12-10/cable");
+    let out = demarche(&["parse", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let cables: Vec<serde_json::Value> =
+        stdout.lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect();
+    assert_eq!(cables.len(), 1295);
+    let kabul = cables.iter().find(|c| c["id"] == "08STATE134777").expect("08STATE134777 printed");
+    assert_eq!(kabul["classification"], "CONFIDENTIAL");
+    assert_eq!(kabul["header"]["to"][0]["decoded"], "AMEMBASSY KABUL");
+    assert_eq!(kabul["references"][0]["cable"], "08STATE125608");
+    assert!(
+        text(&out.stderr).contains("parsed 1295 cables from 1295 files; 0 failed"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn parse_text_format_is_readable() {
+    let page = shared().join("corpus/wikileaks-cablegate-2010-12-10/cable/2008/12/08STATE134777.html");
+    let out = demarche(&["parse", "--format", "text", page.to_str().unwrap()]);
+    assert!(out.status.success());
+    let s = text(&out.stdout);
+    assert!(s.starts_with("08STATE134777  DEMARCHE TO AFGHANISTAN ON CLUSTER MUNITIONS"), "{s}");
+    assert!(s.contains("(RUEHBUL = AMEMBASSY KABUL)"), "{s}");
+    assert!(s.contains("signer         RICE"), "{s}");
+}
+
+#[test]
+fn bad_input_is_named_and_the_rest_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let good = "O 291637Z DEC 08\nFM SECSTATE WASHDC\nTO RUEHBUL/AMEMBASSY KABUL IMMEDIATE 0000\n\nC O N F I D E N T I A L STATE 134777\n\nSUBJECT: A GOOD CABLE\n\n1. (U) Text.\n\nRICE\n";
+    std::fs::write(d.join("a_good.txt"), good).unwrap();
+    std::fs::write(d.join("b_binary.bin"), [0u8, 159, 146, 150, 0, 1, 2]).unwrap();
+    let mut bad_utf8 = good.as_bytes().to_vec();
+    bad_utf8.extend_from_slice(&[0xff, 0xfe, b'\n']);
+    std::fs::write(d.join("c_invalid_utf8.txt"), bad_utf8).unwrap();
+    std::fs::write(d.join("d_not_a_cable.txt"), "Dear editor, this is a letter.\n").unwrap();
+    let long = format!("{good}{}\n", "A".repeat(400_000));
+    std::fs::write(d.join("e_long_line.txt"), long).unwrap();
+    let csv = "\"1\",\"12/29/2008 16:04\",\"08STATE134777\",\"Secretary of State\",\"CONFIDENTIAL\",\"08STATE125608\",\"\",\"C O N F I D E N T I A L STATE 134777\n\nSUBJECT: IN CSV\n\n1. (U) Text.\"\n\"2\",\"12/30/2008 10:00\",\"08STATE1\",\"Secretary of State\",\"SECRET\",\"\",\"\",\"TRUNCATED";
+    std::fs::write(d.join("f_cables.csv"), csv).unwrap();
+
+    let out = demarche(&["parse", d.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "exit status 1 when an input failed; stderr: {stderr}");
+    let stdout = text(&out.stdout);
+    assert_eq!(stdout.lines().count(), 2, "the good telegram and the good CSV record are printed: {stdout}");
+    assert!(stdout.contains("A GOOD CABLE") && stdout.contains("IN CSV"));
+    for (file, reason) in [
+        ("b_binary.bin", "binary"),
+        ("c_invalid_utf8.txt", "invalid UTF-8"),
+        ("d_not_a_cable.txt", "not a cable"),
+        ("e_long_line.txt", "bytes long"),
+        ("f_cables.csv", "CSV record 2 (line 6): truncated record"),
+    ] {
+        assert!(
+            stderr.lines().any(|l| l.contains(file) && l.contains(reason)),
+            "no error naming {file} and {reason:?} in:\n{stderr}"
+        );
+    }
+    assert!(stderr.contains("parsed 2 cables from 6 files; 5 failed"), "{stderr}");
+}
+
+#[test]
+fn a_missing_path_is_an_error_not_a_panic() {
+    let out = demarche(&["parse", "/nonexistent/cable.html"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("/nonexistent/cable.html"));
+}
