@@ -51,10 +51,19 @@ static REDACTION: LazyLock<Regex> =
 /// a dashed rule leaves an empty line; line breaks are otherwise kept.
 pub fn clean_content(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let (body, end) = match line.strip_suffix('\n') {
-            Some(b) => (b, "\n"),
-            None => (line, ""),
+    let mut at = 0;
+    while at < text.len() {
+        let (body, end) = match memchr::memchr(b'\n', &text.as_bytes()[at..]) {
+            Some(i) => {
+                let line = &text[at..at + i];
+                at += i + 1;
+                (line, "\n")
+            }
+            None => {
+                let line = &text[at..];
+                at = text.len();
+                (line, "")
+            }
         };
         let first = body.bytes().find(|b| !b.is_ascii_whitespace());
         if (first == Some(b'S') && is_sipdis(body)) || is_page_break(body) {
@@ -69,12 +78,10 @@ pub fn clean_content(text: &str) -> String {
             }
         }
         let body = strip_paragraph_number(body);
-        let body = match body.as_bytes().first() {
-            Some(b'S' | b's' | b'C' | b'c' | b'B' | b'b') => {
-                LEAD.find(body).map_or(body, |m| &body[m.end()..])
-            }
-            _ => body,
-        };
+        let lead_like = body.as_bytes().get(..3).is_some_and(|w| {
+            w.eq_ignore_ascii_case(b"SUM") || w.eq_ignore_ascii_case(b"COM") || w.eq_ignore_ascii_case(b"BEG")
+        });
+        let body = if lead_like { LEAD.find(body).map_or(body, |m| &body[m.end()..]) } else { body };
         out.push_str(body);
         out.push_str(end);
     }
@@ -196,6 +203,53 @@ mod tests {
     fn never_panics_on_odd_input() {
         for s in ["", "\n", "1.", "1. (", "1. (é", "¶", "¶1.é)", "é\n\n", "---", "\r\n\r\n"] {
             let _ = clean_content(s);
+        }
+    }
+    const FRAGMENTS: &[&str] = &[
+        "TAGS",
+        "TAG ",
+        "SUBJECT",
+        "SUBJ:",
+        ":",
+        " ",
+        "\n",
+        "\r\n",
+        "(",
+        ")",
+        ",",
+        "1. (C) ",
+        "PREL",
+        "ITPHUM",
+        "é",
+        "¶",
+        "&#",
+        "8217;",
+        "REF:",
+        "C O N",
+        "-----",
+        "PAGE 02 ",
+        "ROME 01059 01 OF 04 281501Z",
+        "xx",
+        "End Summary.",
+        "Summary: ",
+        "SIPDIS",
+        "\\",
+        "OVIP ",
+        "HUMAN RIGHTS",
+        "JOHN",
+        "\u{0}",
+        "KFRDKIRFCVIS",
+        "AND ",
+        "(S)",
+        "\t",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        #[test]
+        fn never_panics_on_fragments(parts in proptest::collection::vec(proptest::sample::select(FRAGMENTS.to_vec()), 0..60)) {
+            let s: String = parts.concat();
+            let _ = super::clean_content(&s);
         }
     }
 }

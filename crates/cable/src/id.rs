@@ -141,6 +141,10 @@ serde_via_string!(RefId);
 /// neither known nor an unambiguous near misspelling of a known station is
 /// kept as written (`BLABLA`). `None` when nothing of a station name is left.
 ///
+/// Meant for text already known to stand where a station does (an id, a
+/// reference such as `KABUL 346`): applied to ordinary words, the spelling
+/// correction would "fix" some of them (`PARTS` -> `PARIS`, `QUITE` -> `QUITO`).
+///
 /// ```
 /// use cable::canonical_station;
 /// assert_eq!(canonical_station("SECSTATE").as_deref(), Some("STATE"));
@@ -192,8 +196,8 @@ const GLUED_PREFIXES: &[&str] = &[
 ];
 
 /// Prefixes of an office that are dropped only when a known station follows
-/// (`USMISSION GENEVA`, `USMISSION USUN NEW YORK`).
-const OFFICE_PREFIXES: &[&str] = &["USMISSION", "USOFFICE"];
+/// (`USMISSION GENEVA`, `USOFFICE FSC CHARLESTON`, `USINT HAVANA`).
+const OFFICE_PREFIXES: &[&str] = &["USMISSION", "USOFFICE", "USINT"];
 
 /// Washington suffixes dropped when a known station precedes them
 /// (`SECSTATE WASHDC`, `SECDEF WASH`, `USDOC WASHINGTON DC`).
@@ -243,17 +247,18 @@ fn strip_glued_prefixes(mut name: &str) -> &str {
 /// The known station an upper-case, letters-only `name` stands for: a
 /// station or alias, possibly with an office prefix or Washington suffix.
 fn known_station(name: &str) -> Option<&'static str> {
-    station::resolve(name)
-        .or_else(|| {
+    fn direct(name: &str) -> Option<&'static str> {
+        station::resolve(name).or_else(|| {
             WASHINGTON_SUFFIXES
                 .iter()
                 .find_map(|s| name.strip_suffix(s).filter(|r| !r.is_empty()).and_then(station::resolve))
         })
-        .or_else(|| {
-            OFFICE_PREFIXES
-                .iter()
-                .find_map(|p| name.strip_prefix(p).filter(|r| !r.is_empty()).and_then(station::resolve))
+    }
+    direct(name).or_else(|| {
+        OFFICE_PREFIXES.iter().find_map(|p| {
+            name.strip_prefix(p).filter(|r| !r.is_empty()).map(strip_glued_prefixes).and_then(direct)
         })
+    })
 }
 
 /// A known station for `name`, directly or as a near misspelling.
@@ -373,5 +378,117 @@ mod tests {
         assert_eq!(id.year(), 2008);
         assert!(RefId::parse("STATE123").is_err());
         assert!(RefId::parse("08STATE").is_err());
+    }
+
+    fn canon(id: &str) -> String {
+        RefId::parse(id).map(|i| i.to_string()).unwrap_or_else(|e| e.to_string())
+    }
+
+    #[test]
+    fn glued_fragments_are_dropped() {
+        assert_eq!(canon("08SCTION02OF02SAOPAULO335"), "08SAOPAULO335");
+        assert_eq!(canon("09SECTIOQ1OF06HARARE876"), "09HARARE876");
+        assert_eq!(canon("09SECTION0QF05HANOI297"), "09HANOI297");
+        assert_eq!(canon("06SECTION01O02HONGKONG2311"), "06HONGKONG2311");
+        assert_eq!(canon("10EFTOKABUL668"), "10KABUL668");
+        assert_eq!(canon("09AMEMBASSYHANOI1284"), "09HANOI1284");
+        assert_eq!(canon("85NOFORNMOGADISHU1643"), "85MOGADISHU1643");
+        assert_eq!(canon("08FSCCHARLESTON1712"), "08CHARLESTON1712");
+        assert_eq!(canon("09SIFIEDABUJA1673"), "09ABUJA1673");
+        assert_eq!(canon("7575LIBREVILLE1895"), "75LIBREVILLE1895");
+        assert_eq!(canon("90STATE255577TOSEC140323"), "90STATE255577");
+        assert_eq!(canon("08MADRID000762ZFR763"), "08MADRID762");
+        assert_eq!(canon("08ACCRA001382SUSPECTEDDUPLICATE1392"), "08ACCRA1392");
+        assert_eq!(canon("092OF5"), "09STATE126780");
+    }
+
+    #[test]
+    fn stations_are_canonicalised() {
+        assert_eq!(canon("06 SECSTATE 00123"), "06STATE123");
+        assert_eq!(canon("08 rio de jan 138"), "08RIODEJANEIRO138");
+        assert_eq!(canon("06PORT-OF-SPAIN123"), "06PORTOFSPAIN123");
+        assert_eq!(canon("03SECDEFWASH12"), "03SECDEF12");
+        assert_eq!(canon("07BUENOSQRES633"), "07BUENOSAIRES633");
+        assert_eq!(canon("05EMBASSYBLABLA1"), "05BLABLA1");
+        assert_eq!(canonical_station("SANTIAG0").as_deref(), Some("SANTIAGO"));
+        assert_eq!(canonical_station("USINT HAVANA").as_deref(), Some("HAVANA"));
+        assert_eq!(canonical_station("USOFFICE FSC CHARLESTON").as_deref(), Some("CHARLESTON"));
+        assert_eq!(canonical_station("SECSTATE WASHDC").as_deref(), Some("STATE"));
+        assert_eq!(canonical_station("B52").as_deref(), Some("B52"));
+        assert_eq!(canonical_station("52"), None);
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_id() {
+        for bad in ["", "08", "0812345", "08STATE12X", "08STATE12ZFR", "08ÉTAT12", "08STATE1X2", "STATE"] {
+            assert!(RefId::parse(bad).is_err(), "{bad}");
+        }
+        assert!(RefId::parse(&format!("08{}1", "A".repeat(300))).is_err());
+        assert!(RefId::parse("08STATE99999999999999999999999").is_err());
+        assert!(RefId::from_parts(2008, "STATE12", 1).is_err());
+        assert!(RefId::from_parts(1900, "STATE", 1).is_err());
+        assert!(RefId::from_parts(8, "", 1).is_err());
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn station_name() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(station::STATIONS.iter().map(|s| s.name).collect::<Vec<_>>())
+    }
+
+    proptest! {
+        #[test]
+        fn canonical_ids_round_trip(yy in 0u16..100, station in station_name(), serial in 0u64..100_000_000) {
+            let id = RefId::from_parts(yy, station, serial).unwrap();
+            prop_assert_eq!(id.as_str(), format!("{yy:02}{station}{serial}"));
+            prop_assert_eq!((id.station(), id.serial(), id.year() % 100), (station, serial, yy));
+            let displayed = id.to_string();
+            prop_assert_eq!(RefId::parse(&displayed), Ok(id.clone()));
+            prop_assert_eq!(RefId::from_parts(id.year(), station, serial), Ok(id));
+        }
+
+        #[test]
+        fn from_parts_agrees_with_parse(yy in 0u16..100, station in station_name(), serial in 0u64..u64::MAX) {
+            prop_assert_eq!(RefId::from_parts(yy, station, serial), RefId::parse(&format!("{yy:02}{station}{serial}")));
+        }
+
+        #[test]
+        fn zero_padding_and_spacing_do_not_matter(
+            yy in 0u16..100, station in station_name(), serial in 0u64..1_000_000, width in 0usize..12,
+        ) {
+            let plain = RefId::parse(&format!("{yy:02}{station}{serial}"));
+            prop_assert_eq!(RefId::parse(&format!("{yy:02}{station}{serial:0width$}")), plain.clone());
+            prop_assert_eq!(RefId::parse(&format!("{yy:02} {station} {serial:0width$}")), plain);
+        }
+
+        #[test]
+        fn secstate_spellings_are_state(
+            yy in 0u16..100,
+            serial in 0u64..1_000_000,
+            spelling in prop::sample::select(vec!["SECSTATE", "SECTSTATE", "SECTATE", "SecState", "SEC STATE", "SECSTATE WASHDC"]),
+        ) {
+            let state = RefId::from_parts(yy, "STATE", serial).unwrap();
+            prop_assert_eq!(RefId::parse(&format!("{yy:02}{spelling}{serial:06}")), Ok(state.clone()));
+            prop_assert_eq!(RefId::from_parts(yy, spelling, serial), Ok(state));
+        }
+
+        #[test]
+        fn parse_never_panics(text in any::<String>()) {
+            let _ = RefId::parse(&text);
+            let _ = canonical_station(&text);
+        }
+
+        #[test]
+        fn parse_never_panics_on_id_like_text(text in "[0-9]{0,4}[A-Z0-9 ./-]{0,30}(OF|Z|TOSEC|SUSPECTEDDUPLICATE)?[0-9A-Z]{0,8}") {
+            if let Ok(id) = RefId::parse(&text) {
+                // Whatever is accepted is canonical: parsing it again changes nothing.
+                prop_assert_eq!(RefId::parse(id.as_str()), Ok(id.clone()));
+                let _ = (id.year(), id.station(), id.serial());
+            }
+        }
     }
 }

@@ -322,10 +322,14 @@ static ALIASES: &[(&str, &str)] = &[
     ("BA", "BUENOSAIRES"),
     ("BKK", "BANGKOK"),
     ("BRAZIL", "BRASILIA"),
+    ("CASA", "CASABLANCA"),
     ("CDCATLANTA", "CDCATLANTAGA"),
+    ("DUBAIRPO", "RPODUBAI"),
     ("GUATEMALACITY", "GUATEMALA"),
     ("HAGUE", "THEHAGUE"),
     ("HALIF", "HALIFAX"),
+    ("HCMC", "HOCHIMINHCITY"),
+    ("HK", "HONGKONG"),
     ("HOCHIMINH", "HOCHIMINHCITY"),
     ("KUALALUMP", "KUALALUMPUR"),
     ("MADRIDSP", "MADRID"),
@@ -334,6 +338,7 @@ static ALIASES: &[(&str, &str)] = &[
     ("PAP", "PORTAUPRINCE"),
     ("PARISFR", "UNESCOPARISFR"),
     ("PAUP", "PORTAUPRINCE"),
+    ("PORTA", "PORTAUPRINCE"),
     ("RIO", "RIODEJANEIRO"),
     ("RIODEJAN", "RIODEJANEIRO"),
     ("SAINTPETERSBURG", "STPETERSBURG"),
@@ -356,8 +361,8 @@ static ALIASES: &[(&str, &str)] = &[
 ];
 
 /// Aliases shorter than this are never targets of a spelling correction
-/// (`BA`, `PAP`, `USUN` are too close to too many ordinary words).
-const MIN_FUZZY_ALIAS_LEN: usize = 6;
+/// (`BA`, `PAP`, `USUNNY` are too close to too many ordinary words).
+const MIN_FUZZY_ALIAS_LEN: usize = 7;
 
 /// The station with canonical name `name`.
 pub(crate) fn lookup(name: &str) -> Option<&'static Station> {

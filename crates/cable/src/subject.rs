@@ -2,7 +2,7 @@
 //!
 //! The subject (and the TAGS, see [`crate::tags`]) live in the header region
 //! of a cable body: the text before the first numbered paragraph. Only that
-//! region, capped at [`HEADER_MAX`] bytes, is ever scanned, so the cost per
+//! region, capped at 8 KiB, is ever scanned, so the cost per
 //! cable does not grow with the length of the cable.
 
 use std::sync::LazyLock;
@@ -106,7 +106,7 @@ pub(crate) fn is_classification_marking(inner: &str) -> bool {
 /// `SUBJECT:` / `SUBJ:` / damaged `UBJECT:` after a line start or a blank
 /// (the colon may be missing at a line start).
 static SUBJECT_KEYWORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?mi)(?:^|[ \t])(S?UBJ(?:ECT)?)(?:(:)|[ \t\r\n])").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?mi)(?:^|[ \t])S?UBJ(?:ECT)?[: \t\r\n]").expect("valid regex"));
 
 /// Where a subject ends (searched from the first character of the subject).
 static SUBJECT_STOP: LazyLock<Regex> = LazyLock::new(|| {
@@ -143,21 +143,21 @@ static SUBJECT_STOP: LazyLock<Regex> = LazyLock::new(|| {
 /// the keyword and the byte offset where the subject text begins (after
 /// the keyword, its colon and any white space, line breaks included).
 pub(crate) fn subject_keyword(region: &str) -> Option<(usize, usize)> {
-    for caps in SUBJECT_KEYWORD.captures_iter(region) {
-        let (Some(kw), Some(all)) = (caps.get(1), caps.get(0)) else {
-            continue;
-        };
-        let colon = caps.get(2).is_some();
-        let word = kw.as_str();
+    for m in SUBJECT_KEYWORD.find_iter(region) {
+        // the match is [blank] keyword separator, all ASCII
+        let lead = usize::from(matches!(region.as_bytes()[m.start()], b' ' | b'\t'));
+        let (kw_start, kw_end) = (m.start() + lead, m.end() - 1);
+        let colon = region.as_bytes()[kw_end] == b':';
+        let word = &region[kw_start..kw_end];
         let full = word.len() >= 6; // SUBJECT / UBJECT
         let starts_with_s = word.starts_with(['s', 'S']);
         if !(starts_with_s || full && colon) {
             continue; // 'UBJ' alone is too weak; 'UBJECT:' is a damaged keyword
         }
-        if !colon && !at_line_start(region, kw.start()) {
+        if !colon && !at_line_start(region, kw_start) {
             continue; // 'SUBJECT TO ...' inside a line is prose
         }
-        let after = if colon { all.end() } else { kw.end() };
+        let after = if colon { m.end() } else { kw_end };
         let rest = &region[after..];
         let content = after + (rest.len() - rest.trim_start().len());
         let next = &region[content..];
@@ -167,7 +167,7 @@ pub(crate) fn subject_keyword(region: &str) -> Option<(usize, usize)> {
         if line_word {
             continue; // 'CORRECTED COPY - SUBJECT LINE'
         }
-        return Some((kw.start(), content));
+        return Some((kw_start, content));
     }
     None
 }
@@ -392,6 +392,53 @@ mod tests {
         ] {
             let _ = parse_subject(s, true);
             let _ = parse_subject(s, false);
+        }
+    }
+    const FRAGMENTS: &[&str] = &[
+        "TAGS",
+        "TAG ",
+        "SUBJECT",
+        "SUBJ:",
+        ":",
+        " ",
+        "\n",
+        "\r\n",
+        "(",
+        ")",
+        ",",
+        "1. (C) ",
+        "PREL",
+        "ITPHUM",
+        "é",
+        "¶",
+        "&#",
+        "8217;",
+        "REF:",
+        "C O N",
+        "-----",
+        "PAGE 02 ",
+        "ROME 01059 01 OF 04 281501Z",
+        "xx",
+        "End Summary.",
+        "Summary: ",
+        "SIPDIS",
+        "\\",
+        "OVIP ",
+        "HUMAN RIGHTS",
+        "JOHN",
+        "\u{0}",
+        "KFRDKIRFCVIS",
+        "AND ",
+        "(S)",
+        "\t",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        #[test]
+        fn never_panics_on_fragments(parts in proptest::collection::vec(proptest::sample::select(FRAGMENTS.to_vec()), 0..60)) {
+            let s: String = parts.concat();
+            let _ = (super::parse_subject(&s, true), super::parse_subject(&s, false));
         }
     }
 }

@@ -6,8 +6,9 @@
 //! (`STEINBERG, JAMES B.`). Posts type them by hand, so the line is often
 //! damaged: a misspelt keyword, tags run together (`ITPHUM`), page-break
 //! noise in the middle, person tags without their comma. [`parse_tags`]
-//! repairs what general rules can repair; the few tables in
-//! [`tables`](self::tables) hold what only a list can say.
+//! repairs what general rules can repair; a few small hand-written tables
+//! (country codes, common codes, multi-word tags, given names, typos) hold
+//! what only a list can say.
 
 mod tables;
 
@@ -62,10 +63,10 @@ pub fn classify_tag(code: &str, refdata: &crate::ReferenceData) -> TagKind {
     }
     let letters = !code.is_empty() && code.bytes().all(|b| b.is_ascii_uppercase());
     if code.len() == 2 && letters {
-        if tables::is_country_code(code) {
-            return TagKind::Country;
+        if tables::TWO_LETTER_ORGANIZATIONS.contains(&code) {
+            return TagKind::Organization;
         }
-        if refdata.is_organization_tag(code) || tables::TWO_LETTER_ORGANIZATIONS.contains(&code) {
+        if !tables::is_country_code(code) && refdata.is_organization_tag(code) {
             return TagKind::Organization;
         }
         return TagKind::Country;
@@ -111,7 +112,7 @@ pub fn parse_tags(body: &str, canonicalize: bool) -> Vec<String> {
 /// The TAGS keyword, often damaged: `TAGS`, `TAG`, `TAGES`, `TAS`, `TABS`,
 /// `TGS`, `AGS`, followed by a colon, semicolon, comma or blank.
 static TAGS_KEYWORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?mi)(?:^|[ \t])(TAGE?S|TAG|TAS|TABS|TGS|AGS)([:;,]|[ \t]|\r?$)").expect("valid regex")
+    Regex::new(r"(?mi)(?:^|[ \t])(?:TAGE?S|TAG|TAS|TABS|TGS|AGS)(?:[:;,]|[ \t]|\r?$)").expect("valid regex")
 });
 
 /// Where the TAGS text ends within a line: the subject keyword, a REF
@@ -139,7 +140,8 @@ static PAGE_NOISE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// The lines of a region as (start, end) byte offsets, end excluding `\n`.
+/// The line of `region` that starts at `start`, as (start, end) byte
+/// offsets, the end excluding the `\n`.
 fn line_at(region: &str, start: usize) -> (usize, usize) {
     let end = memchr::memchr(b'\n', &region.as_bytes()[start..]).map_or(region.len(), |i| start + i);
     (start, end)
@@ -149,23 +151,31 @@ fn line_at(region: &str, start: usize) -> (usize, usize) {
 /// start anywhere in the region) and returns the text of the TAGS list
 /// with its continuation lines, page-break noise removed.
 fn tags_text(region: &str) -> Option<String> {
-    let subject_at = subject_keyword(region).map_or(region.len(), |(kw, _)| kw);
+    // where the subject starts, looked up only when a keyword inside a line
+    // needs it
+    let mut subject_at: Option<usize> = None;
     let mut found = None;
-    for caps in TAGS_KEYWORD.captures_iter(region) {
-        let (Some(kw), Some(sep)) = (caps.get(1), caps.get(2)) else {
-            continue;
-        };
-        let punct = sep.as_str().starts_with([':', ';', ',']);
-        let word = kw.as_str().to_ascii_uppercase();
-        let strong = matches!(word.as_str(), "TAGS" | "TAG");
-        let line_start = line_start_before(region, kw.start());
-        if !punct && !(strong && (line_start || code_follows(region, kw.as_str(), kw.end()))) {
+    for m in TAGS_KEYWORD.find_iter(region) {
+        // the match is [blank] keyword [separator], all ASCII
+        let lead = usize::from(matches!(region.as_bytes()[m.start()], b' ' | b'\t'));
+        let kw_start = m.start() + lead;
+        let kw_len =
+            region.as_bytes()[kw_start..m.end()].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        let (kw, sep) = (&region[kw_start..kw_start + kw_len], &region[kw_start + kw_len..m.end()]);
+        let punct = sep.starts_with([':', ';', ',']);
+        let strong = kw.eq_ignore_ascii_case("TAGS") || kw.eq_ignore_ascii_case("TAG");
+        let line_start = line_start_before(region, kw_start);
+        if !punct && !(strong && (line_start || code_follows(region, kw, kw_start + kw_len))) {
             continue;
         }
-        if kw.start() >= subject_at && !line_start {
-            continue;
+        if !line_start {
+            let subject =
+                *subject_at.get_or_insert_with(|| subject_keyword(region).map_or(region.len(), |(k, _)| k));
+            if kw_start >= subject {
+                continue;
+            }
         }
-        found = Some(if punct { sep.end() } else { kw.end() });
+        found = Some(if punct { m.end() } else { kw_start + kw_len });
         break;
     }
     let after = found?;
@@ -214,9 +224,13 @@ fn tags_text(region: &str) -> Option<String> {
 /// Whether an upper-case `TAG`/`TAGS` inside a line is followed by a code
 /// (`DECL: 03/20/2019 TAG PTER, PGOV`), not by prose (`PRICE TAG OF`).
 fn code_follows(region: &str, keyword: &str, end: usize) -> bool {
-    let (_, line_end) = line_at(region, end);
-    let first = region[end..line_end].split([' ', '\t', ',']).find(|w| !w.is_empty()).unwrap_or("");
+    let rest = region.as_bytes().get(end..).unwrap_or_default();
+    let start = rest.iter().take(16).position(|b| !matches!(b, b' ' | b'\t' | b',')).unwrap_or(rest.len());
+    let word_len = rest[start..].iter().take(5).take_while(|b| b.is_ascii_uppercase()).count();
+    let after = rest.get(start + word_len).copied();
+    let first = &region[end + start..end + start + word_len];
     keyword.bytes().all(|b| b.is_ascii_uppercase())
+        && matches!(after, None | Some(b' ' | b'\t' | b',' | b'\r' | b'\n'))
         && (tables::is_common_code(first) || (first.len() == 2 && tables::is_country_code(first)))
 }
 
@@ -274,6 +288,13 @@ struct Token {
     fixed: bool,
 }
 
+/// Longest parenthesised group taken as one tag, in bytes.
+const MAX_PAREN: usize = 100;
+
+/// Most tokens read from a TAGS list: real lists have a few dozen; the cap
+/// bounds the work on damaged input.
+const MAX_TOKENS: usize = 256;
+
 /// Splits the TAGS text into tokens: runs of letters, digits and `-/&_`,
 /// and parenthesised groups taken whole.
 fn tokenize(text: &str) -> Vec<Token> {
@@ -290,6 +311,9 @@ fn tokenize(text: &str) -> Vec<Token> {
     };
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
+        if out.len() >= MAX_TOKENS {
+            break;
+        }
         let len = c.len_utf8();
         if c.is_alphanumeric() || matches!(c, '-' | '/' | '&' | '_') {
             cur.push(c);
@@ -298,7 +322,8 @@ fn tokenize(text: &str) -> Vec<Token> {
         }
         flush(&mut cur, &mut out, &mut comma);
         if c == '(' {
-            if let Some(close) = rest.find(')') {
+            // a parenthesised tag is short: `(CLINTON, HILLARY)`
+            if let Some(close) = rest.bytes().take(MAX_PAREN).position(|b| b == b')') {
                 let inner = collapse_blanks(&rest[1..close]);
                 let inner = inner.trim_matches(|c: char| c == ',' || c.is_whitespace());
                 if inner.chars().any(char::is_alphabetic) {
@@ -636,6 +661,53 @@ mod tests {
         {
             let _ = parse_tags(s, true);
             let _ = parse_tags(s, false);
+        }
+    }
+    const FRAGMENTS: &[&str] = &[
+        "TAGS",
+        "TAG ",
+        "SUBJECT",
+        "SUBJ:",
+        ":",
+        " ",
+        "\n",
+        "\r\n",
+        "(",
+        ")",
+        ",",
+        "1. (C) ",
+        "PREL",
+        "ITPHUM",
+        "é",
+        "¶",
+        "&#",
+        "8217;",
+        "REF:",
+        "C O N",
+        "-----",
+        "PAGE 02 ",
+        "ROME 01059 01 OF 04 281501Z",
+        "xx",
+        "End Summary.",
+        "Summary: ",
+        "SIPDIS",
+        "\\",
+        "OVIP ",
+        "HUMAN RIGHTS",
+        "JOHN",
+        "\u{0}",
+        "KFRDKIRFCVIS",
+        "AND ",
+        "(S)",
+        "\t",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        #[test]
+        fn never_panics_on_fragments(parts in proptest::collection::vec(proptest::sample::select(FRAGMENTS.to_vec()), 0..60)) {
+            let s: String = parts.concat();
+            let _ = (super::parse_tags(&s, true), super::parse_tags(&s, false));
         }
     }
 }

@@ -84,7 +84,8 @@ pub(super) fn lex(src: &str) -> Vec<Tok> {
             let start = i;
             let mut end = i + c.len_utf8();
             chars.next();
-            let (mut letters, mut digits, mut conn) = (u32::from(!c.is_ascii_digit()), u32::from(c.is_ascii_digit()), false);
+            let (mut letters, mut digits, mut conn) =
+                (u32::from(!c.is_ascii_digit()), u32::from(c.is_ascii_digit()), false);
             while let Some(&(j, d)) = chars.peek() {
                 if is_wordish(d) {
                     if d.is_ascii_digit() {
@@ -100,7 +101,12 @@ pub(super) fn lex(src: &str) -> Vec<Tok> {
                     let next = src.get(j + d.len_utf8()..).and_then(|s| s.chars().next());
                     if let Some(n) = next.filter(|n| is_wordish(*n)) {
                         // "D.01": a bullet letter glued to the year that follows.
-                        if d == '.' && letters == 1 && digits == 0 && !conn && end - start == 1 && n.is_ascii_digit()
+                        if d == '.'
+                            && letters == 1
+                            && digits == 0
+                            && !conn
+                            && end - start == 1
+                            && n.is_ascii_digit()
                         {
                             break;
                         }
@@ -195,7 +201,10 @@ mod tests {
                 (Kind::Num, "O4"),
             ]
         );
-        assert_eq!(kinds("N'DJAMENA ST. X"), vec![(Kind::Word, "N'DJAMENA"), (Kind::Word, "ST"), (Kind::Punct('.'), "."), (Kind::Word, "X")]);
+        assert_eq!(
+            kinds("N'DJAMENA ST. X"),
+            vec![(Kind::Word, "N'DJAMENA"), (Kind::Word, "ST"), (Kind::Punct('.'), "."), (Kind::Word, "X")]
+        );
         assert_eq!(num_value("O1512"), Some((1512, 5)));
     }
 

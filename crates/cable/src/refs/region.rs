@@ -10,6 +10,9 @@ use regex::Regex;
 const MAX_REGION: usize = 4096;
 /// REF keywords without a colon are only taken this close to the start.
 const MAX_LOOSE_KEYWORD_AT: usize = 3000;
+/// Longest text before a keyword on its line that can still be a bullet
+/// (indentation included).
+const MAX_PREFIX: usize = 48;
 
 /// Byte span of the REF block: from the keyword (or the bullet before it,
 /// as in `A. REF AMMAN 222`) to its end. `None` when there is no REF keyword
@@ -121,8 +124,17 @@ fn keyword_at(body: &str, i: usize) -> Option<(Strength, usize, usize)> {
     while b.get(k).is_some_and(|&c| c == b' ' || c == b'\t') {
         k += 1;
     }
-    let line_start = body[..i].rfind('\n').map_or(0, |p| p + 1);
-    let prefix = line_prefix(&body[line_start..i]);
+    // Only a short prefix can be a bullet: look back a few bytes, not to the
+    // start of a possibly huge line.
+    let mut window = i.saturating_sub(MAX_PREFIX);
+    while !body.is_char_boundary(window) {
+        window += 1;
+    }
+    let (line_start, prefix) = match body[window..i].rfind('\n') {
+        Some(p) => (window + p + 1, line_prefix(&body[window + p + 1..i])),
+        None if window == 0 => (0, line_prefix(&body[..i])),
+        None => (window, Prefix::Text),
+    };
     // A bullet before the keyword belongs to the block.
     let start = |after: usize| if prefix == Prefix::Bullet { line_start } else { after };
     if b.get(k) == Some(&b':') {
@@ -161,7 +173,8 @@ fn line_prefix(prefix: &str) -> Prefix {
         return Prefix::Empty;
     }
     let letters = t.chars().filter(char::is_ascii_alphabetic).count();
-    let bulletish = t.chars().all(|c| c.is_ascii_alphabetic() || matches!(c, '.' | ')' | '(' | ':' | '[' | ']'));
+    let bulletish =
+        t.chars().all(|c| c.is_ascii_alphabetic() || matches!(c, '.' | ')' | '(' | ':' | '[' | ']'));
     if letters == 1 && t.len() <= 4 && bulletish {
         Prefix::Bullet
     } else {
@@ -190,8 +203,10 @@ static LINE_STOP: LazyLock<Regex> = LazyLock::new(|| {
 /// white space, pilcrows and dashes removed): a bullet, a number, `REF`, or a
 /// few words and a number.
 static CONTINUES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\(?[A-Za-z](?:[.):\]]|\.\))|\[[A-Za-z]\]|['(]?\d|(?i:ref)|(?:\S+\s+){0,4}[^\sA-Za-z]*\d)")
-        .expect("valid regex")
+    Regex::new(
+        r"^(?:\(?[A-Za-z](?:[.):\]]|\.\))|\[[A-Za-z]\]|['(]?\d|(?i:ref)|(?:\S+\s+){0,4}[^\sA-Za-z]*\d)",
+    )
+    .expect("valid regex")
 });
 
 /// A classification banner line, which a page break leaves behind.
@@ -208,7 +223,7 @@ fn block_end(body: &str, from: usize, para: usize) -> usize {
     }
     let seg = &body[from..hard];
     let seg = match INLINE_STOP.find(seg) {
-        Some(m) => &seg[..m.start()],
+        Some(m) => without_trailing_marking(&seg[..m.start()]),
         None => seg,
     };
     let mut at = 0;
@@ -235,6 +250,24 @@ fn block_end(body: &str, from: usize, para: usize) -> usize {
     from + seg.len()
 }
 
+/// `seg` without a paragraph marking that opens its last line (`(U)` before
+/// `Classified by`).
+fn without_trailing_marking(seg: &str) -> &str {
+    let trimmed = seg.trim_end();
+    let line_start = trimmed.rfind('\n').map_or(0, |p| p + 1);
+    let last = trimmed[line_start..].trim_start();
+    let is_marking = last.len() <= 12
+        && last.starts_with('(')
+        && last.ends_with(')')
+        && last.len() >= 3
+        && last[1..last.len() - 1].bytes().all(|b| b.is_ascii_alphabetic() || b == b'/');
+    if is_marking && line_start > 0 {
+        &seg[..line_start]
+    } else {
+        seg
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,8 +290,14 @@ mod tests {
     #[test]
     fn block_ends() {
         assert_eq!(block("REF: A. STATE 1 Classified By: X"), Some(" A. STATE 1 "));
-        assert_eq!(block("REF: A. 08 STATE 81854\n\n\nS e c r e t nairobi 001938"), Some(" A. 08 STATE 81854\n\n\n"));
-        assert_eq!(block("REF: A. STATE 1\n\nB. STATE 2\n\nThe minister said"), Some(" A. STATE 1\n\nB. STATE 2\n\n"));
+        assert_eq!(
+            block("REF: A. 08 STATE 81854\n\n\nS e c r e t nairobi 001938"),
+            Some(" A. 08 STATE 81854\n\n\n")
+        );
+        assert_eq!(
+            block("REF: A. STATE 1\n\nB. STATE 2\n\nThe minister said"),
+            Some(" A. STATE 1\n\nB. STATE 2\n\n")
+        );
         assert_eq!(block("REF: STATE 1\n(SBU) This"), Some(" STATE 1\n"));
     }
 }

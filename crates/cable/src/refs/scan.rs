@@ -36,43 +36,59 @@ fn is_any(w: &str, list: &[&str]) -> bool {
 
 const REF_WORDS: &[&str] = &["REF", "REFS", "REFTEL", "REFTELS", "REFERENCE", "REFERENCES", "REFERENCED"];
 
+#[rustfmt::skip]
 const MONTHS: &[&str] = &[
-    "JAN", "JANUARY", "FEB", "FEBRUARY", "MAR", "MARCH", "APR", "APRIL", "MAY", "JUN", "JUNE", "JUL", "JULY", "AUG",
-    "AUGUST", "SEP", "SEPT", "SEPTEMBER", "OCT", "OCTOBER", "NOV", "NOVEMBER", "DEC", "DECEMBER",
+    "JAN", "JANUARY", "FEB", "FEBRUARY", "MAR", "MARCH", "APR", "APRIL", "MAY", "JUN", "JUNE", "JUL",
+    "JULY", "AUG", "AUGUST", "SEP", "SEPT", "SEPTEMBER", "OCT", "OCTOBER", "NOV", "NOVEMBER", "DEC",
+    "DECEMBER",
 ];
 
 /// Words that are never part of a station name.
+#[rustfmt::skip]
 const STOP: &[&str] = &[
-    "AND", "OR", "OF", "TO", "FROM", "FOR", "ON", "IN", "AT", "BY", "WITH", "DATED", "SEE", "ALSO", "PREVIOUS",
-    "PREVIOUSLY", "PRIOR", "OTHERS", "NOTAL", "PARA", "PARAS", "PARAGRAPH", "PARAGRAPHS", "PAGE", "SECTION", "NO",
-    "NOS", "NR", "NUMBER", "NUMBERS", "TELEGRAM", "TELEGRAMS", "CONFIDENTIAL", "SECRET", "UNCLASSIFIED", "UNCLAS",
-    "UNCLASS", "SBU", "NOFORN", "SIPDIS", "EXDIS", "NODIS", "LIMDIS", "STADIS", "THRU", "THROUGH", "AMEMBASSY",
-    "EMBASSY", "AMCONSUL", "CONSULATE", "USMISSION", "IS", "ARE", "WAS", "AS", "AN", "CIRCULAR", "SEPTEL", "SEPTELS",
-    "NIACT", "IMMEDIATE", "PRIORITY", "ROUTINE", "SUBJ", "SUBJECT", "CLASSIFIED", "NONE", "ITEM", "ITEMS", "ANNEX",
-    "UNDER", "PER", "VIA", "AFTER", "BEFORE", "SINCE", "ABOUT", "RE", "PASS", "PLEASE", "PLS",
+    "AND", "OR", "OF", "TO", "FROM", "FOR", "ON", "IN", "AT", "BY", "WITH", "DATED", "SEE", "ALSO",
+    "PREVIOUS", "PREVIOUSLY", "PRIOR", "OTHERS", "NOTAL", "PARA", "PARAS", "PARAGRAPH", "PARAGRAPHS",
+    "PAGE", "SECTION", "NO", "NOS", "NR", "NUMBER", "NUMBERS", "TELEGRAM", "TELEGRAMS", "CONFIDENTIAL",
+    "SECRET", "UNCLASSIFIED", "UNCLAS", "UNCLASS", "SBU", "NOFORN", "SIPDIS", "EXDIS", "NODIS",
+    "LIMDIS", "STADIS", "THRU", "THROUGH", "AMEMBASSY", "EMBASSY", "AMCONSUL", "CONSULATE", "USMISSION",
+    "IS", "ARE", "WAS", "AS", "AN", "CIRCULAR", "SEPTEL", "SEPTELS", "NIACT", "IMMEDIATE", "PRIORITY",
+    "ROUTINE", "SUBJ", "SUBJECT", "CLASSIFIED", "NONE", "ITEM", "ITEMS", "ANNEX", "UNDER", "PER", "VIA",
+    "AFTER", "BEFORE", "SINCE", "ABOUT", "RE", "PASS", "PLEASE", "PLS",
 ];
 
-/// Words allowed between a station and its serial (`COLOMBO CABLES 0266`).
-const BETWEEN: &[&str] = &["CABLE", "CABLES", "TEL", "TELS"];
+/// Words allowed between a station and its serial (`COLOMBO CABLES 0266`);
+/// `TEL` too, but that also starts `TEL AVIV`.
+const BETWEEN: &[&str] = &["CABLE", "CABLES"];
+const BETWEEN_OR_STATION: &[&str] = &["TEL", "TELS"];
 
 /// Classification markings and caveats that may stand in parentheses
 /// inside a reference (`KUWAIT (C)02293`, `ANKARA 1561 (EXDIS)`).
+#[rustfmt::skip]
 const MARKS: &[&str] = &[
-    "U", "C", "S", "SBU", "TS", "NF", "NOFORN", "FOUO", "REL", "ORCON", "NOTAL", "EXDIS", "NODIS", "LIMDIS",
-    "STADIS", "SIPDIS",
+    "U", "C", "S", "SBU", "TS", "NF", "NOFORN", "FOUO", "REL", "ORCON", "NOTAL", "EXDIS", "NODIS",
+    "LIMDIS", "STADIS", "SIPDIS",
 ];
 
 const EMAIL: &[&str] = &["EMAIL", "EMAILS", "E-MAIL", "E-MAILS", "EMAILED", "E-MAILED"];
-const TEL: &[&str] =
-    &["TELCON", "TELCONS", "TELECON", "TELECONS", "TELECONFERENCE", "TELEPHONE", "PHONE", "PHONECALL", "PHONECON"];
-const MEMO: &[&str] =
-    &["MEMO", "MEMOS", "MEMORANDUM", "MEMCON", "MEMCONS", "LETTER", "LETTERS", "DIPNOTE", "DIPNOTES", "NOTE", "O/I"];
+#[rustfmt::skip]
+const TEL: &[&str] = &[
+    "TELCON", "TELCONS", "TELECON", "TELECONS", "TELECONFERENCE", "TELEPHONE", "PHONE", "PHONECALL",
+    "PHONECON",
+];
+#[rustfmt::skip]
+const MEMO: &[&str] = &[
+    "MEMO", "MEMOS", "MEMORANDUM", "MEMCON", "MEMCONS", "LETTER", "LETTERS", "DIPNOTE", "DIPNOTES",
+    "NOTE", "O/I",
+];
 const BOOK: &[&str] = &["FAM", "FAH", "MANUAL", "HANDBOOK", "CFR"];
-const REPORT: &[&str] = &["REPORT", "REPORTS", "IIR", "IIRS", "INCSR", "DAILY", "SITREP", "SITREPS", "TD", "TDX"];
+const REPORT: &[&str] =
+    &["REPORT", "REPORTS", "IIR", "IIRS", "INCSR", "DAILY", "SITREP", "SITREPS", "TD", "TDX"];
+#[rustfmt::skip]
 const OTHER: &[&str] = &[
-    "DTG", "MSG", "FAX", "MEETING", "MEETINGS", "MTG", "SVTC", "VTC", "DVC", "DVCS", "POINTS", "POINT", "OSC", "UNSCR",
-    "RESOLUTION", "NONPAPER", "NON-PAPER", "PAPER", "STATEMENT", "SPEECH", "TESTIMONY", "ARTICLE", "WEBSITE",
-    "SIPRNET", "CONVERSATION", "CONVERSATIONS", "DISCUSSION", "DISCUSSIONS", "BRIEFING", "AIRGRAM", "READOUT",
+    "DTG", "MSG", "FAX", "MEETING", "MEETINGS", "MTG", "SVTC", "VTC", "DVC", "DVCS", "POINTS", "POINT",
+    "OSC", "UNSCR", "RESOLUTION", "NONPAPER", "NON-PAPER", "PAPER", "STATEMENT", "SPEECH", "TESTIMONY",
+    "ARTICLE", "WEBSITE", "SIPRNET", "CONVERSATION", "CONVERSATIONS", "DISCUSSION", "DISCUSSIONS",
+    "BRIEFING", "AIRGRAM", "READOUT",
 ];
 
 /// The kinds a non-cable reference can have, most specific first.
@@ -92,6 +108,20 @@ fn word_kind(w: &str) -> Option<usize> {
         return whole;
     }
     w.split(['-', '/', '.', '\'']).filter_map(|p| KINDS.iter().position(|(_, list)| is_any(p, list))).min()
+}
+
+const REPORT_RANK: usize = 4;
+
+/// `314/21795-05`: the number of an intelligence report.
+fn is_td_number(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: &[u8]| !r.is_empty() && r.iter().all(u8::is_ascii_digit);
+    match (s.find('/'), s.rfind('-')) {
+        (Some(3), Some(d)) if d > 4 => {
+            digits(&b[..3]) && digits(&b[4..d]) && b.len() - d - 1 == 2 && digits(&b[d + 1..])
+        }
+        _ => false,
+    }
 }
 
 fn is_keyword(w: &str) -> bool {
@@ -144,7 +174,10 @@ fn is_word(src: &str, t: &Tok, w: &str) -> bool {
 
 fn is_dtg(src: &str, t: &Tok) -> bool {
     let s = t.text(src).as_bytes();
-    t.kind == Kind::Glued && s.len() == 7 && s[..6].iter().all(u8::is_ascii_digit) && s[6].eq_ignore_ascii_case(&b'Z')
+    t.kind == Kind::Glued
+        && s.len() == 7
+        && s[..6].iter().all(u8::is_ascii_digit)
+        && s[6].eq_ignore_ascii_case(&b'Z')
 }
 
 fn is_decimal(src: &str, t: &Tok) -> bool {
@@ -248,7 +281,10 @@ fn items(src: &str, toks: &[Tok], dead: &[bool]) -> Vec<Item> {
             };
             if ok {
                 if !merge {
-                    out.push(std::mem::replace(&mut item, Item { bullet: Some(letter as char), toks: Vec::new() }));
+                    out.push(std::mem::replace(
+                        &mut item,
+                        Item { bullet: Some(letter as char), toks: Vec::new() },
+                    ));
                 }
                 cur = Some(letter);
                 prev = Prev::Bullet;
@@ -305,8 +341,12 @@ fn bullet_at<'t>(src: &str, tk: &impl Fn(usize) -> Option<&'t Tok>, p: usize) ->
     let t1 = tk(p + 1)?;
     match t1.kind {
         Kind::Punct(')') | Kind::Punct(':') => Some((letter, 2, true)),
-        Kind::Punct('.') => Some((letter, if tk(p + 2).is_some_and(|t| t.is_punct(')')) { 3 } else { 2 }, true)),
-        Kind::Word | Kind::Num | Kind::Glued | Kind::Code | Kind::Punct('-') if t1.sp => Some((letter, 1, false)),
+        Kind::Punct('.') => {
+            Some((letter, if tk(p + 2).is_some_and(|t| t.is_punct(')')) { 3 } else { 2 }, true))
+        }
+        Kind::Word | Kind::Num | Kind::Glued | Kind::Code | Kind::Punct('-') if t1.sp => {
+            Some((letter, 1, false))
+        }
         _ => None,
     }
 }
@@ -317,15 +357,29 @@ fn bullet_at<'t>(src: &str, tk: &impl Fn(usize) -> Option<&'t Tok>, p: usize) ->
 #[derive(Debug, Clone)]
 enum At {
     Word,
-    Num { v: u64, digits: usize },
+    Num {
+        v: u64,
+        digits: usize,
+    },
     /// `(99)`, `(2002)`
     ParenYear(u16),
     /// `09DHAHRAN`, `HK05511`, `2005PANAMA2342`, `SANTIAG0`
-    Glued { year: Option<u16>, station: String, serial: Option<u64> },
+    Glued {
+        year: Option<u16>,
+        station: String,
+        serial: Option<u64>,
+    },
     /// `10-OTTAWA-57`
-    Id { year: u16, station: String, serial: u64 },
+    Id {
+        year: u16,
+        station: String,
+        serial: u64,
+    },
     /// `4525-91`, `00930/08`
-    SerialYear { serial: u64, year: u16 },
+    SerialYear {
+        serial: u64,
+        year: u16,
+    },
     /// `692/317/274/162`
     List(Vec<u64>),
     Comma,
@@ -362,7 +416,8 @@ fn parse_glued(text: &str) -> Option<At> {
         let left = i > 0 && alpha(&b, i - 1);
         let right = alpha(&b, i + 1);
         let lead = i == 0 && right && b[1..].iter().take_while(|c| c.is_ascii_alphabetic()).count() >= 3;
-        let trail = i + 1 == n && left && b[..i].iter().rev().take_while(|c| c.is_ascii_alphabetic()).count() >= 3;
+        let trail =
+            i + 1 == n && left && b[..i].iter().rev().take_while(|c| c.is_ascii_alphabetic()).count() >= 3;
         if (left && right) || lead || trail {
             b[i] = b'O';
         }
@@ -397,7 +452,10 @@ fn parse_glued(text: &str) -> Option<At> {
 fn parse_code(text: &str) -> At {
     let parts: Vec<&str> = text.split('-').collect();
     if let [y, st, se] = parts[..] {
-        if y.bytes().all(|b| b.is_ascii_digit()) && st.bytes().all(|b| b.is_ascii_alphabetic()) && st.len() >= 2 {
+        if y.bytes().all(|b| b.is_ascii_digit())
+            && st.bytes().all(|b| b.is_ascii_alphabetic())
+            && st.len() >= 2
+        {
             if let (Some((yv, yd)), Some((sv, sd))) = (num_value(y), num_value(se)) {
                 if let Some(year) = year_value(yv, yd).filter(|_| serial_ok(sv, sd)) {
                     return At::Id { year, station: st.to_owned(), serial: sv };
@@ -433,7 +491,9 @@ fn parse_code(text: &str) -> At {
             return At::SerialYear { serial: sv, year: yv as u16 };
         }
     }
-    if values.last().is_some_and(|&(v, d)| is_year_like(v, d)) || !values.iter().all(|&(v, d)| serial_ok(v, d)) {
+    if values.last().is_some_and(|&(v, d)| is_year_like(v, d))
+        || !values.iter().all(|&(v, d)| serial_ok(v, d))
+    {
         return At::Break;
     }
     At::List(values.into_iter().map(|(v, _)| v).collect())
@@ -555,7 +615,8 @@ impl<'a> Cx<'a> {
         let mark = !inner.is_empty()
             && inner.iter().all(|t| {
                 t.is_punct('/')
-                    || (t.kind == Kind::Word && t.text(src).split('/').all(|w| w.is_empty() || is_any(w, MARKS)))
+                    || (t.kind == Kind::Word
+                        && t.text(src).split('/').all(|w| w.is_empty() || is_any(w, MARKS)))
             });
         (if mark { At::Mark } else { At::Break }, close)
     }
@@ -572,14 +633,17 @@ impl<'a> Cx<'a> {
                 match t.kind {
                     Kind::Word => word_kind(text),
                     Kind::Code => {
+                        // TD-314/21795-05, TDX-315/090481-08, 314/07696-07: intelligence reports.
                         let up = text.to_ascii_uppercase();
-                        let td = up.starts_with("TD-")
-                            || up.starts_with("TDX-")
-                            || (up.len() > 7 && up.as_bytes()[3] == b'/' && up[..3].bytes().all(|b| b.is_ascii_digit()));
-                        td.then_some(4)
+                        let number =
+                            up.strip_prefix("TDX-").or_else(|| up.strip_prefix("TD-")).unwrap_or(&up);
+                        let td = up.starts_with("TD") || is_td_number(number);
+                        td.then_some(REPORT_RANK)
                     }
                     Kind::Glued => {
-                        (text.len() > 3 && text[..3].eq_ignore_ascii_case("DTG")).then_some(KINDS.len() - 1)
+                        let dtg =
+                            text.len() > 3 && text.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("DTG"));
+                        dtg.then_some(KINDS.len() - 1)
                     }
                     _ => None,
                 }
@@ -677,9 +741,33 @@ impl<'a> Cx<'a> {
     /// Is `atoms[j]` a number that is the year of the reference after it?
     fn is_year_before(&self, atoms: &[Atom], j: usize) -> bool {
         match atoms.get(j).map(|a| &a.at) {
-            Some(&At::Num { v, digits }) => year_value(v, digits).is_some() && self.station_starts(atoms, j + 1),
+            Some(&At::Num { v, digits }) => {
+                year_value(v, digits).is_some() && self.cable_starts(atoms, j + 1)
+            }
             _ => false,
         }
+    }
+
+    /// Does a station followed by a serial start at `atoms[j]`? (A cheap
+    /// look ahead: `MANAGUA 49 -- ORTEGA ATTACKS` has no serial after the words.)
+    fn cable_starts(&self, atoms: &[Atom], j: usize) -> bool {
+        let k = match atoms.get(j).map(|a| &a.at) {
+            Some(At::Glued { year: None, serial: Some(_), .. }) => return true,
+            Some(At::Glued { year: None, .. }) => j + 1,
+            Some(At::Word) if self.station_starts(atoms, j) => match self.station_run(atoms, j) {
+                Some((_, k)) => k,
+                None => return false,
+            },
+            _ => return false,
+        };
+        let k = (k..k + 3)
+            .find(|&k| match atoms.get(k).map(|a| &a.at) {
+                Some(At::Colon | At::Comma | At::Hash | At::Mark | At::ParenYear(_)) => false,
+                Some(At::Word) => !is_any(self.text(atoms[k].start, atoms[k].end), BETWEEN),
+                _ => true,
+            })
+            .unwrap_or(k + 3);
+        matches!(atoms.get(k).map(|a| &a.at), Some(At::Num { .. } | At::List(_) | At::SerialYear { .. }))
     }
 
     /// The station name starting at word `atoms[j]` (up to four words) and
@@ -710,7 +798,7 @@ impl<'a> Cx<'a> {
                 _ => break,
             }
         }
-        while words.len() > 1 && words.last().is_some_and(|w| is_any(w, BETWEEN) || w.eq_ignore_ascii_case("TEL")) {
+        while words.len() > 1 && words.last().is_some_and(|w| is_any(w, BETWEEN_OR_STATION)) {
             words.pop();
         }
         (!words.is_empty()).then(|| (words.join(" "), k))
@@ -723,7 +811,8 @@ impl<'a> Cx<'a> {
         let mut j = i;
         let mut year = None;
         if let At::Id { year: y, station, serial } = &atoms[j].at {
-            let piece = Piece { year: Some(*y), station: station.clone(), serial: *serial, start, end: atoms[j].end };
+            let piece =
+                Piece { year: Some(*y), station: station.clone(), serial: *serial, start, end: atoms[j].end };
             return Some(self.tail(atoms, j + 1, vec![piece], Some(*y), 4));
         }
         match atoms[j].at {
@@ -731,7 +820,7 @@ impl<'a> Cx<'a> {
                 year = year_value(v, digits);
                 j += 1;
             }
-            At::ParenYear(y) if self.station_starts(atoms, j + 1) => {
+            At::ParenYear(y) if self.cable_starts(atoms, j + 1) => {
                 year = Some(y);
                 j += 1;
             }
@@ -744,7 +833,8 @@ impl<'a> Cx<'a> {
                 }
                 j += 1;
                 if let Some(serial) = *serial {
-                    let piece = Piece { year, station: station.clone(), serial, start, end: atoms[j - 1].end };
+                    let piece =
+                        Piece { year, station: station.clone(), serial, start, end: atoms[j - 1].end };
                     return Some(self.tail(atoms, j, vec![piece], year, 4));
                 }
                 station.clone()
@@ -813,26 +903,46 @@ impl<'a> Cx<'a> {
         j = self.suffix_year(atoms, j, &mut pieces, digits_of_last);
         let station = pieces.last().map(|p| p.station.clone()).unwrap_or_default();
         while let Some(a) = atoms.get(j) {
-            let connector =
-                matches!(a.at, At::Comma | At::Amp) || self.word(a).is_some_and(|w| w.eq_ignore_ascii_case("AND"));
+            let connector = matches!(a.at, At::Comma | At::Amp)
+                || self.word(a).is_some_and(|w| w.eq_ignore_ascii_case("AND"));
             if !connector {
                 break;
             }
             let Some(b) = atoms.get(j + 1) else { break };
             match &b.at {
                 &At::Num { v, digits }
-                    if serial_ok(v, digits) && !is_year_like(v, digits) && !self.is_year_before(atoms, j + 1) =>
+                    if serial_ok(v, digits)
+                        && !is_year_like(v, digits)
+                        && !self.is_year_before(atoms, j + 1) =>
                 {
-                    pieces.push(Piece { year, station: station.clone(), serial: v, start: b.start, end: b.end });
+                    pieces.push(Piece {
+                        year,
+                        station: station.clone(),
+                        serial: v,
+                        start: b.start,
+                        end: b.end,
+                    });
                     j = self.suffix_year(atoms, j + 2, &mut pieces, digits);
                 }
                 &At::SerialYear { serial, year: y } => {
-                    pieces.push(Piece { year: Some(y), station: station.clone(), serial, start: b.start, end: b.end });
+                    pieces.push(Piece {
+                        year: Some(y),
+                        station: station.clone(),
+                        serial,
+                        start: b.start,
+                        end: b.end,
+                    });
                     j += 2;
                 }
                 At::List(serials) => {
                     for &serial in serials {
-                        pieces.push(Piece { year, station: station.clone(), serial, start: b.start, end: b.end });
+                        pieces.push(Piece {
+                            year,
+                            station: station.clone(),
+                            serial,
+                            start: b.start,
+                            end: b.end,
+                        });
                     }
                     j += 2;
                 }
@@ -844,14 +954,20 @@ impl<'a> Cx<'a> {
 
     /// A year after the last serial: `ASUNCION 701 (08)`, `AMMAN 07718 99`,
     /// `MOSCOW 03242 2008`; then markings such as `(NOTAL)`.
-    fn suffix_year(&self, atoms: &[Atom], mut j: usize, pieces: &mut [Piece], digits_of_last: usize) -> usize {
+    fn suffix_year(
+        &self,
+        atoms: &[Atom],
+        mut j: usize,
+        pieces: &mut [Piece],
+        digits_of_last: usize,
+    ) -> usize {
         let Some(last) = pieces.last_mut() else { return j };
         if let Some(a) = atoms.get(j) {
             let year = match a.at {
-                At::ParenYear(y) if !self.station_starts(atoms, j + 1) => Some(y),
+                At::ParenYear(y) if !self.cable_starts(atoms, j + 1) => Some(y),
                 At::Num { v, digits }
                     if ((digits == 2 && digits_of_last >= 4) || is_year_like(v, digits))
-                        && !self.station_starts(atoms, j + 1)
+                        && !self.cable_starts(atoms, j + 1)
                         && !matches!(atoms.get(j + 1).map(|a| &a.at), Some(At::Num { .. } | At::Break)) =>
                 {
                     year_value(v, digits)
@@ -921,6 +1037,16 @@ impl<'a> Cx<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kind_ranks() {
+        assert_eq!(KINDS[REPORT_RANK].0, ReferenceKind::Report);
+        assert_eq!(KINDS.last().map(|k| k.0), Some(ReferenceKind::Other));
+        assert_eq!(word_kind("KHAN-MORIMOTO"), None);
+        assert_eq!(word_kind("EMAILS/TELCONS").map(|r| KINDS[r].0), Some(ReferenceKind::Email));
+        assert!(is_td_number("314/21795-05"));
+        assert!(!is_td_number("201/2006"));
+    }
 
     #[test]
     fn glued_and_codes() {
