@@ -1,9 +1,9 @@
 //! Parse speed on one core, printed as figures (run: `cargo bench -p cable`).
 //!
-//! 1. All 1,295 real WikiLeaks cable pages of `../shared/corpus`.
-//! 2-4. The same cables re-expressed in the other formats (a `cables.csv`
-//!    stream, one-cable text files, raw telegrams), so every format is timed
-//!    on the same real text. Figures are the best of several passes.
+//! First all 1,295 real WikiLeaks cable pages of `../shared/corpus`, then
+//! the same cables re-expressed in the other formats (a `cables.csv` stream,
+//! one-cable text files, raw telegrams), so every format is timed on the
+//! same real text. Figures are the best of several passes.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

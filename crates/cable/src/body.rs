@@ -79,7 +79,7 @@ pub(crate) fn parse_body(
     b.subject = crate::subject::parse_subject(head, true);
     b.tags = crate::tags::parse_tags(head, true)
         .into_iter()
-        .map(|code| Tag { kind: tag_kind(&code, refdata), code })
+        .map(|code| Tag { kind: crate::tags::classify_tag(&code, refdata), code })
         .collect();
     let year = year.or_else(|| b.declassification.as_ref().and_then(|d| d.date).map(|d| d.year() - 10));
     b.references = match year {
@@ -131,17 +131,6 @@ pub(crate) fn parse_body(
     b.summary = find_summary(&b.paragraphs);
     b.redactions = find_redactions(body, &b.paragraphs);
     b
-}
-
-/// Placeholder classification of tags until `tags::classify_tag` lands.
-fn tag_kind(code: &str, refdata: &ReferenceData) -> crate::TagKind {
-    // Replaced by tags::classify_tag once it lands.
-    let _ = refdata;
-    if code.len() == 2 {
-        crate::TagKind::Country
-    } else {
-        crate::TagKind::Subject
-    }
 }
 
 /// Joins lines into paragraph text, skipping page-break and section lines.
@@ -576,8 +565,7 @@ fn header_block_end(head: &[Line<'_>]) -> usize {
                 Field::None
             };
             end = i + 1;
-        } else if field == Field::Subject && blank_run == 0
-            || field == Field::ClassifiedBy && blank_run == 0
+        } else if (field == Field::Subject || field == Field::ClassifiedBy) && blank_run == 0
             || field == Field::Ref && ((blank_run == 0 && t.len() <= 90) || looks_like_ref_item(t))
         {
             end = i + 1;

@@ -81,14 +81,13 @@ pub(crate) fn check_line_lengths(text: &str) -> Result<()> {
     if text.len() <= MAX_LINE_BYTES {
         return Ok(());
     }
-    let mut line = 1u64;
     let mut start = 0usize;
-    for nl in memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len())) {
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    for (line, nl) in (1u64..).zip(ends) {
         if nl - start > MAX_LINE_BYTES {
             return Err(Error::LineTooLong { line, len: nl - start, limit: MAX_LINE_BYTES });
         }
         start = nl + 1;
-        line += 1;
     }
     Ok(())
 }
