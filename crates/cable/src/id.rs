@@ -362,7 +362,14 @@ fn canonicalize_id(text: &str) -> Result<RefId> {
     let (digits, tail) = after.split_at(digits_len);
     let serial = serial_text(digits, tail).ok_or_else(|| err("unexpected text after the serial number"))?;
     let serial: u64 = serial.parse().map_err(|_| err("serial number too long"))?;
-    Ok(RefId::new_unchecked(yy, &canonical_station_name(station), serial))
+    let id = RefId::new_unchecked(yy, &canonical_station_name(station), serial);
+    // A garbled id can also be reached after normalisation (`0909BAU339` is
+    // `09BAU339`): apply the fixes to the result too, so that canonicalising
+    // is idempotent.
+    match KNOWN_PUBLISHED_ID_FIXES.iter().find(|(garbled, _)| *garbled == id.as_str()) {
+        Some((_, fixed)) => canonicalize_id(fixed),
+        None => Ok(id),
+    }
 }
 
 #[cfg(test)]
@@ -378,6 +385,14 @@ mod tests {
         assert_eq!(id.year(), 2008);
         assert!(RefId::parse("STATE123").is_err());
         assert!(RefId::parse("08STATE").is_err());
+    }
+
+    /// Found by the `ref_id` fuzz target: the year written twice led to a
+    /// garbled id that a second canonicalisation would have fixed.
+    #[test]
+    fn regression_fuzz_doubled_year_before_a_known_garbled_id() {
+        assert_eq!(canon("0909BAU339"), "09BAKU339");
+        assert_eq!(canon(&canon("0909BAU339")), "09BAKU339");
     }
 
     fn canon(id: &str) -> String {
