@@ -1,4 +1,5 @@
-//! Command-line definitions (clap derive): one enum of subcommands.
+//! Command-line definitions (clap derive): one enum of subcommands, each
+//! with its own `run`, and the one place errors become exit statuses.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,6 +18,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub reference: Option<PathBuf>,
 
+    /// The archive directory. Default: $DEMARCHE_ARCHIVE, else ./demarche-archive.
+    #[arg(long, global = true, value_name = "DIR", env = "DEMARCHE_ARCHIVE", default_value = "demarche-archive")]
+    pub archive: PathBuf,
+
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -27,15 +32,50 @@ pub struct Cli {
 pub enum Command {
     /// Parse cables (files or directories, any mix of formats) and print them.
     Parse(cmd::parse::ParseArgs),
+    /// Read cables into the archive: new cables, new versions, unchanged.
+    Ingest(cmd::ingest::IngestArgs),
+    /// Search the archive.
+    Search(cmd::search::SearchArgs),
+    /// Show one cable, decoded.
+    Show(cmd::show::ShowArgs),
+    /// The reference graph around a cable.
+    Refs(cmd::refs::RefsArgs),
+    /// The versions of a cable.
+    Versions(cmd::versions::VersionsArgs),
+    /// Word-level differences between two versions of a cable.
+    Diff(cmd::versions::DiffArgs),
+    /// Verify that store and index agree and the store is intact.
+    Check(cmd::check::CheckArgs),
+    /// Rebuild the search index from the store.
+    Reindex(cmd::check::ReindexArgs),
 }
 
 impl Cli {
     /// Runs the chosen command.
     pub fn run(self) -> anyhow::Result<ExitCode> {
-        let refdata = cmd::load_reference_data(self.reference.as_deref())?;
+        let archive = self.archive;
         match self.command {
-            Command::Parse(args) => args.run(refdata),
+            Command::Parse(args) => args.run(cmd::load_reference_data(self.reference.as_deref())?),
+            Command::Ingest(args) => args.run(&archive, cmd::load_reference_data(self.reference.as_deref())?),
+            Command::Search(args) => args.run(&archive),
+            Command::Show(args) => args.run(&archive),
+            Command::Refs(args) => args.run(&archive),
+            Command::Versions(args) => args.run(&archive),
+            Command::Diff(args) => args.run(&archive),
+            Command::Check(args) => args.run(&archive),
+            Command::Reindex(args) => args.run(&archive),
         }
+    }
+}
+
+/// The exit status for an error: 2 bad request (fix the command), 3 not
+/// found, 4 unavailable (locked, read-only, disk full), 1 anything else.
+pub fn exit_code(e: &anyhow::Error) -> ExitCode {
+    match e.downcast_ref::<archive::Error>().map(archive::Error::kind) {
+        Some(archive::ErrorKind::BadRequest) => ExitCode::from(2),
+        Some(archive::ErrorKind::NotFound) => ExitCode::from(3),
+        Some(archive::ErrorKind::Unavailable) => ExitCode::from(4),
+        _ => ExitCode::FAILURE,
     }
 }
 
@@ -46,13 +86,27 @@ mod tests {
     #[test]
     fn parses_argument_vectors() {
         let cli = Cli::try_parse_from(["demarche", "parse", "a.html", "dir", "--format", "text"]).unwrap();
-        let Command::Parse(args) = cli.command;
+        let Command::Parse(args) = cli.command else { panic!("parse") };
         assert_eq!(args.paths.len(), 2);
         assert_eq!(args.format, cmd::parse::OutputFormat::Text);
-        let cli = Cli::try_parse_from(["demarche", "parse", "x", "--json"]).unwrap();
-        let Command::Parse(args) = cli.command;
-        assert_eq!(args.format, cmd::parse::OutputFormat::Json);
         assert!(Cli::try_parse_from(["demarche", "parse"]).is_err(), "a path is required");
         assert!(Cli::try_parse_from(["demarche", "parse", "x", "--format", "xml"]).is_err());
+
+        let cli = Cli::try_parse_from([
+            "demarche", "--archive", "/tmp/a", "search", "\"cluster munitions\"", "--facets", "--histogram", "--sort", "date",
+            "--page", "2", "--json",
+        ])
+        .unwrap();
+        assert_eq!(cli.archive, PathBuf::from("/tmp/a"));
+        let Command::Search(s) = cli.command else { panic!("search") };
+        assert!(s.facets && s.histogram && s.json);
+        assert_eq!(s.page, 2);
+
+        let cli = Cli::try_parse_from(["demarche", "refs", "08STATE134777", "--depth", "2", "--direction", "in"]).unwrap();
+        let Command::Refs(r) = cli.command else { panic!("refs") };
+        assert_eq!(r.depth, 2);
+        assert!(Cli::try_parse_from(["demarche", "refs", "x", "--direction", "sideways"]).is_err());
+        assert!(Cli::try_parse_from(["demarche", "diff", "08STATE134777", "1", "2"]).is_ok());
+        assert!(Cli::try_parse_from(["demarche", "diff", "08STATE134777", "1"]).is_err(), "two versions or none");
     }
 }

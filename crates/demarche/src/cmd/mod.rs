@@ -1,6 +1,12 @@
 //! One module per subcommand, each with its arguments and `run`.
 
+pub mod check;
+pub mod ingest;
 pub mod parse;
+pub mod refs;
+pub mod search;
+pub mod show;
+pub mod versions;
 
 use std::path::{Path, PathBuf};
 
@@ -28,4 +34,13 @@ pub fn load_reference_data(explicit: Option<&Path>) -> anyhow::Result<ReferenceD
             Ok(ReferenceData::empty())
         }
     }
+}
+
+/// Writes a value as pretty JSON and a newline on stdout.
+pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    use std::io::Write as _;
+    writeln!(out)?;
+    Ok(())
 }

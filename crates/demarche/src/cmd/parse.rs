@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use cable::{Cable, Parser, ReferenceData};
 use clap::{Args, ValueEnum};
 
-use crate::inputs::{self, Item};
+use archive::ingest::sources::{self, Unit};
 
 /// Output format of `parse`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -43,7 +43,8 @@ impl ParseArgs {
         let mut out = std::io::BufWriter::new(stdout.lock());
         let (mut parsed, mut failed, mut files) = (0u64, 0u64, 0u64);
         let mut write_error: Option<std::io::Error> = None;
-        for entry in inputs::expand(&self.paths) {
+        let counter = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        for entry in sources::expand(&self.paths) {
             let path = match entry {
                 Ok(p) => p,
                 Err((p, reason)) => {
@@ -53,18 +54,27 @@ impl ParseArgs {
                 }
             };
             files += 1;
-            inputs::read_file(&parser, &path, &mut |item| match item {
-                Item::Cable(c) => {
-                    parsed += 1;
-                    if write_error.is_none() {
-                        if let Err(e) = write_cable(&mut out, &c, format) {
-                            write_error = Some(e);
+            sources::read_file(&path, counter.clone(), &mut |unit| {
+                let parsed_unit = match unit {
+                    Unit::File { source, bytes } => parser.parse(&bytes).map_err(|e| (source, e.to_string())),
+                    Unit::Record { source, record } => cable::source::csv::to_source(record)
+                        .and_then(|s| parser.build(s))
+                        .map_err(|e| (source, e.to_string())),
+                    Unit::Failed { source, reason } => Err((source, reason)),
+                };
+                match parsed_unit {
+                    Ok(c) => {
+                        parsed += 1;
+                        if write_error.is_none() {
+                            if let Err(e) = write_cable(&mut out, &c, format) {
+                                write_error = Some(e);
+                            }
                         }
                     }
-                }
-                Item::Failed(p, reason) => {
-                    failed += 1;
-                    eprintln!("error: {}: {reason}", p.display());
+                    Err((source, reason)) => {
+                        failed += 1;
+                        eprintln!("error: {source}: {reason}");
+                    }
                 }
             });
             if let Some(e) = write_error.take() {

@@ -1,0 +1,104 @@
+//! The one error type of the `archive` crate, and its small set of kinds.
+
+/// What kind of failure an [`Error`] is: the binary maps these, and only
+/// these, to exit statuses and HTTP statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The thing asked for does not exist (a cable id, a version, an archive).
+    NotFound,
+    /// The request is malformed (a bad query, a bad id): the user can fix it.
+    BadRequest,
+    /// The archive cannot serve now (locked by another writer, read-only, disk full).
+    Unavailable,
+    /// Damage or a bug: the store or index is corrupt or an invariant broke.
+    Internal,
+}
+
+/// Why an archive operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No cable with this id is in the archive.
+    #[error("cable {0} is not in the archive")]
+    CableNotFound(String),
+    /// The cable exists but not this version.
+    #[error("cable {id} has no version {version} (it has {count})")]
+    VersionNotFound {
+        /// The cable id.
+        id: String,
+        /// The version asked for.
+        version: u32,
+        /// How many versions it has.
+        count: u32,
+    },
+    /// There is no archive in the directory.
+    #[error("no archive at {0} (create one with `demarche ingest`)")]
+    NoArchive(String),
+    /// A malformed search query; `Display` shows where and a hint.
+    #[error("{0}")]
+    Query(#[from] crate::query::syntax::SyntaxError),
+    /// Another bad request (an invalid cable id, an out-of-range option).
+    #[error("{0}")]
+    BadRequest(String),
+    /// Another process holds the archive's write lock.
+    #[error("archive {0} is locked by another writer (another `demarche ingest` or `reindex` is running)")]
+    Locked(String),
+    /// The archive was made by a newer demarche.
+    #[error("archive schema version {found} is newer than this demarche understands ({supported}); upgrade demarche")]
+    SchemaTooNew {
+        /// Version in the database.
+        found: i64,
+        /// Newest version this build knows.
+        supported: i64,
+    },
+    /// SQLite failed.
+    #[error("store: {0}")]
+    Store(#[from] rusqlite::Error),
+    /// tantivy failed.
+    #[error("index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// The stored data is damaged.
+    #[error("archive damaged: {0}")]
+    Corrupt(String),
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// The kind of failure.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::CableNotFound(_) | Error::VersionNotFound { .. } | Error::NoArchive(_) => ErrorKind::NotFound,
+            Error::Query(_) | Error::BadRequest(_) => ErrorKind::BadRequest,
+            Error::Locked(_) | Error::SchemaTooNew { .. } => ErrorKind::Unavailable,
+            Error::Store(e) if is_unavailable(e) => ErrorKind::Unavailable,
+            Error::Io { source, .. } if is_io_unavailable(source) => ErrorKind::Unavailable,
+            Error::Store(_) | Error::Index(_) | Error::Corrupt(_) | Error::Io { .. } => ErrorKind::Internal,
+        }
+    }
+
+    pub(crate) fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Error {
+        Error::Io { path: path.as_ref().display().to_string(), source }
+    }
+}
+
+fn is_unavailable(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode::*;
+    matches!(
+        e.sqlite_error_code(),
+        Some(DatabaseBusy | DatabaseLocked | ReadOnly | DiskFull | CannotOpen | PermissionDenied)
+    )
+}
+
+fn is_io_unavailable(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(e.kind(), PermissionDenied | ReadOnlyFilesystem | StorageFull | QuotaExceeded | WouldBlock)
+}
+
+/// `Result` with the crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,244 @@
+//! The search index: tantivy, derived from the store and rebuildable from
+//! it at any time (`demarche reindex`).
+//!
+//! One document per cable: its latest version. The commit payload records
+//! the highest store version id indexed (the *watermark*), so a writer that
+//! was killed between a store commit and an index commit is detected and
+//! caught up on the next write, and `check` can tell.
+
+use std::path::Path;
+
+use cable::Cable;
+use tantivy::collector::DocSetCollector;
+use tantivy::query::AllQuery;
+use tantivy::schema::{
+    Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value, FAST,
+    STORED, STRING,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::{Error, Result};
+
+/// The fields of the index.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Canonical id (raw, stored, fast).
+    pub id: Field,
+    /// Store version id of the indexed version (stored, fast).
+    pub version: Field,
+    /// Subject (tokenised, positions).
+    pub subject: Field,
+    /// Body: clean paragraph text (tokenised, positions).
+    pub body: Field,
+    /// TAGS codes, upper case (raw).
+    pub tag: Field,
+    /// Origin name and station (tokenised).
+    pub origin: Field,
+    /// Sender: FM line name, decoded name and routing indicator (tokenised).
+    pub from: Field,
+    /// Addressees, TO and INFO (tokenised).
+    pub to: Field,
+    /// Classification, lower case: level (`secret`) and full (`secret//noforn`) (raw).
+    pub class: Field,
+    /// Caveats, lower case (raw).
+    pub caveat: Field,
+    /// Cited cable ids (raw).
+    pub cites: Field,
+    /// Signer, lower case (raw).
+    pub signer: Field,
+    /// Created, unix seconds (indexed, fast).
+    pub created: Field,
+    /// Facets: /tag, /origin, /class, /year, /month.
+    pub facets: Field,
+}
+
+/// Builds the schema.
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default()
+        .set_indexing_options(TextFieldIndexing::default().set_tokenizer("default").set_index_option(IndexRecordOption::WithFreqsAndPositions));
+    let raw = STRING;
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED | FAST),
+        version: b.add_u64_field("version", NumericOptions::default().set_stored().set_fast().set_indexed()),
+        subject: b.add_text_field("subject", text.clone()),
+        body: b.add_text_field("body", text.clone()),
+        tag: b.add_text_field("tag", raw.clone()),
+        origin: b.add_text_field("origin", text.clone()),
+        from: b.add_text_field("from", text.clone()),
+        to: b.add_text_field("to", text),
+        class: b.add_text_field("class", raw.clone()),
+        caveat: b.add_text_field("caveat", raw.clone()),
+        cites: b.add_text_field("ref", raw.clone()),
+        signer: b.add_text_field("signer", raw),
+        created: b.add_i64_field("created", NumericOptions::default().set_indexed().set_fast()),
+        facets: b.add_facet_field("facets", FacetOptions::default()),
+    };
+    (b.build(), fields)
+}
+
+/// The clean text of a cable that is indexed as its body.
+pub fn body_text(c: &Cable) -> String {
+    c.clean_text()
+}
+
+/// The index of an archive.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    /// Its fields.
+    pub fields: Fields,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it (empty) when absent.
+    pub fn open_or_create(dir: &Path) -> Result<SearchIndex> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let (schema, fields) = schema();
+        let has_meta = dir.join("meta.json").exists();
+        let index = if has_meta { Index::open_in_dir(dir)? } else { Index::create_in_dir(dir, schema.clone())? };
+        if index.schema() != schema {
+            return Err(Error::Corrupt(format!(
+                "index at {} has another schema (made by another demarche version): run `demarche reindex`",
+                dir.display()
+            )));
+        }
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(SearchIndex { index, reader, fields })
+    }
+
+    /// Opens an existing index read-only.
+    pub fn open(dir: &Path) -> Result<SearchIndex> {
+        if !dir.join("meta.json").exists() {
+            return Err(Error::Corrupt(format!("the search index is missing at {}: run `demarche reindex`", dir.display())));
+        }
+        let index = Index::open_in_dir(dir)?;
+        let (schema, fields) = schema();
+        if index.schema() != schema {
+            return Err(Error::Corrupt(format!(
+                "index at {} has another schema (made by another demarche version): run `demarche reindex`",
+                dir.display()
+            )));
+        }
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(SearchIndex { index, reader, fields })
+    }
+
+    /// The tantivy index.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// A searcher over the last commit.
+    pub fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
+    /// Reloads the reader after a commit.
+    pub fn reload(&self) -> Result<()> {
+        Ok(self.reader.reload()?)
+    }
+
+    /// A writer (takes tantivy's own writer lock).
+    pub fn writer(&self, heap_bytes: usize) -> Result<IndexWriter> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
+        match self.index.writer_with_num_threads(threads, heap_bytes.max(15_000_000 * threads)) {
+            Ok(w) => Ok(w),
+            Err(tantivy::TantivyError::LockFailure(..)) => Err(Error::Locked("search index".into())),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The highest store version id indexed, from the last commit's payload.
+    pub fn watermark(&self) -> Result<i64> {
+        let metas = self.index.load_metas()?;
+        Ok(metas.payload.as_deref().and_then(|p| p.parse().ok()).unwrap_or(0))
+    }
+
+    /// Number of documents (cables) in the last commit.
+    pub fn num_docs(&self) -> u64 {
+        self.searcher().num_docs()
+    }
+
+    /// Every indexed (id, version id) pair.
+    pub fn indexed_versions(&self) -> Result<Vec<(String, i64)>> {
+        let searcher = self.searcher();
+        let docs = searcher.search(&AllQuery, &DocSetCollector)?;
+        let mut out = Vec::with_capacity(docs.len());
+        for addr in docs {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let id = doc.get_first(self.fields.id).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            let version = doc.get_first(self.fields.version).and_then(|v| v.as_u64()).unwrap_or(0) as i64;
+            out.push((id, version));
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// The term that identifies a cable's document.
+    pub fn id_term(&self, id: &str) -> Term {
+        Term::from_field_text(self.fields.id, id)
+    }
+
+    /// The document for a cable's latest version.
+    pub fn document(&self, c: &Cable, version_id: i64) -> TantivyDocument {
+        let f = &self.fields;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.id, c.id.as_str());
+        d.add_u64(f.version, version_id.max(0) as u64);
+        d.add_text(f.subject, &c.subject);
+        d.add_text(f.body, body_text(c));
+        for t in &c.tags {
+            d.add_text(f.tag, &t.code);
+            d.add_facet(f.facets, Facet::from_path(["tag", t.code.as_str()]));
+        }
+        d.add_text(f.origin, &c.origin);
+        d.add_text(f.origin, c.id.station());
+        if !c.origin.is_empty() {
+            d.add_facet(f.facets, Facet::from_path(["origin", c.origin.as_str()]));
+        }
+        if let Some(from) = &c.header.from {
+            add_recipient(&mut d, f.from, from);
+        }
+        if let Some(o) = &c.header.originator {
+            if let Some(dec) = &o.decoded {
+                d.add_text(f.from, dec);
+            }
+        }
+        for r in c.header.to.iter().chain(&c.header.info) {
+            add_recipient(&mut d, f.to, r);
+        }
+        let class = c.classification.to_string();
+        d.add_text(f.class, c.classification.level.name().to_lowercase());
+        d.add_text(f.class, class.to_lowercase());
+        d.add_facet(f.facets, Facet::from_path(["class", class.as_str()]));
+        for cv in &c.caveats {
+            d.add_text(f.caveat, cv.name().to_lowercase());
+        }
+        for id in c.cited_ids() {
+            d.add_text(f.cites, id.as_str());
+        }
+        if let Some(s) = &c.signer {
+            d.add_text(f.signer, s.to_lowercase());
+        }
+        if let Some(t) = c.created {
+            d.add_i64(f.created, t.unix_seconds());
+            let date = t.date();
+            d.add_facet(f.facets, Facet::from_path(["year", &date.year().to_string()]));
+            d.add_facet(f.facets, Facet::from_path(["month", &format!("{:04}-{:02}", date.year(), date.month())]));
+        }
+        d
+    }
+}
+
+fn add_recipient(d: &mut TantivyDocument, field: Field, r: &cable::Recipient) {
+    d.add_text(field, &r.name);
+    if let Some(dec) = &r.decoded {
+        if dec != &r.name {
+            d.add_text(field, dec);
+        }
+    }
+    if let Some(ri) = &r.routing_indicator {
+        d.add_text(field, ri);
+    }
+}

@@ -1,0 +1,424 @@
+//! The store: the system of record. Every version of every cable, the
+//! reference graph, tags and recipients, in one SQLite database.
+
+pub mod schema;
+
+use std::path::Path;
+
+use cable::{Cable, RefId};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+
+use crate::{Error, Result};
+
+/// A content hash: BLAKE3 of a cable's normalised header and body.
+pub type ContentHash = [u8; 32];
+
+/// The hash that decides whether two texts are the same version: lines with
+/// trailing white space removed, CRLF as LF, blank lines at either end
+/// dropped, header and body separated by a NUL. Metadata (release date,
+/// source format) does not make a new version; a changed word does.
+pub fn content_hash(raw_header: &str, raw_body: &str) -> ContentHash {
+    let mut h = blake3::Hasher::new();
+    for (i, part) in [raw_header, raw_body].iter().enumerate() {
+        if i > 0 {
+            h.update(b"\0");
+        }
+        let mut pending_blank = 0usize;
+        let mut started = false;
+        for line in part.lines() {
+            let line = line.trim_end();
+            if line.is_empty() {
+                pending_blank += 1;
+                continue;
+            }
+            if started {
+                for _ in 0..=pending_blank {
+                    h.update(b"\n");
+                }
+            }
+            pending_blank = 0;
+            started = true;
+            h.update(line.as_bytes());
+        }
+    }
+    *h.finalize().as_bytes()
+}
+
+/// Lower-case hex of a hash.
+pub fn hex(hash: &[u8]) -> String {
+    hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One stored version of a cable (without its decoded body).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct VersionInfo {
+    /// Global version number (increasing in ingest order).
+    pub version_id: i64,
+    /// The canonical cable id.
+    pub cable_id: String,
+    /// Version number within the cable: 1, 2, ...
+    pub seq: u32,
+    /// Content hash, hex.
+    pub content_hash: String,
+    /// The id as the source wrote it.
+    pub published_id: String,
+    /// Where it was read from.
+    pub source_path: String,
+    /// Source format name.
+    pub source_format: String,
+    /// Created, unix seconds.
+    pub created: Option<i64>,
+    /// Released, unix seconds.
+    pub released: Option<i64>,
+    /// When it was ingested, unix seconds.
+    pub ingested_at: i64,
+    /// Classification as printed.
+    pub classification: String,
+    /// Origin as the source names it.
+    pub origin: String,
+    /// Subject.
+    pub subject: String,
+}
+
+/// What storing one parsed cable did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PutOutcome {
+    /// A cable not seen before.
+    New,
+    /// A known cable with different content: a new version (its number).
+    NewVersion(u32),
+    /// Exactly this content is already stored.
+    Unchanged,
+}
+
+/// A parsed cable on its way into the store.
+pub struct Incoming {
+    /// The cable.
+    pub cable: Cable,
+    /// Where it came from (file, and record for CSV).
+    pub source_path: String,
+}
+
+/// The SQLite store.
+pub struct Store {
+    conn: Connection,
+}
+
+const VERSION_COLUMNS: &str = "version_id, cable_id, seq, content_hash, published_id, source_path, source_format, \
+     created, released, ingested_at, classification, origin, subject";
+
+fn version_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VersionInfo> {
+    let hash: Vec<u8> = r.get(3)?;
+    Ok(VersionInfo {
+        version_id: r.get(0)?,
+        cable_id: r.get(1)?,
+        seq: r.get(2)?,
+        content_hash: hex(&hash),
+        published_id: r.get(4)?,
+        source_path: r.get(5)?,
+        source_format: r.get(6)?,
+        created: r.get(7)?,
+        released: r.get(8)?,
+        ingested_at: r.get(9)?,
+        classification: r.get(10)?,
+        origin: r.get(11)?,
+        subject: r.get(12)?,
+    })
+}
+
+impl Store {
+    /// Opens (creating and migrating when `writable`) the database at `path`.
+    pub fn open(path: &Path, writable: bool) -> Result<Store> {
+        let flags = if writable {
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+        } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        if writable {
+            // WAL: readers never block the writer; a killed writer loses at
+            // most its open transaction.
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+        }
+        let mut store = Store { conn };
+        store.migrate(writable)?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self, writable: bool) -> Result<()> {
+        let found: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let supported = schema::current_version();
+        if found > supported {
+            return Err(Error::SchemaTooNew { found, supported });
+        }
+        if found == supported {
+            return Ok(());
+        }
+        if !writable {
+            return Err(Error::Corrupt(format!(
+                "store schema version {found} needs migrating to {supported}: open the archive for writing (ingest) once"
+            )));
+        }
+        for (v, sql) in schema::MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (v + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Stores a batch in one transaction: all of it or none of it.
+    /// Returns, for each cable, what storing it did, and for each cable that
+    /// got a new latest version its position in the batch and version id.
+    pub fn put_batch(&mut self, batch: &[Incoming], ingested_at: i64) -> Result<(Vec<PutOutcome>, Vec<(usize, i64)>)> {
+        let tx = self.conn.transaction()?;
+        let mut outcomes = Vec::with_capacity(batch.len());
+        let mut changed: Vec<(usize, i64)> = Vec::new();
+        {
+            let mut find_hash = tx.prepare_cached("SELECT 1 FROM versions WHERE cable_id = ?1 AND content_hash = ?2")?;
+            let mut find_cable = tx.prepare_cached("SELECT version_count FROM cables WHERE id = ?1")?;
+            let mut insert_version = tx.prepare_cached(
+                "INSERT INTO versions (cable_id, seq, content_hash, published_id, source_path, source_format, created, \
+                 released, ingested_at, classification, origin, subject, cable) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?;
+            let mut upsert_cable = tx.prepare_cached(
+                "INSERT INTO cables (id, latest_version, version_count) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (id) DO UPDATE SET latest_version = excluded.latest_version, version_count = excluded.version_count",
+            )?;
+            for (i, inc) in batch.iter().enumerate() {
+                let c = &inc.cable;
+                let id = c.id.as_str();
+                let hash = content_hash(&c.raw_header, &c.raw_body);
+                if find_hash.exists(params![id, &hash[..]])? {
+                    outcomes.push(PutOutcome::Unchanged);
+                    continue;
+                }
+                let count: Option<u32> = find_cable.query_row([id], |r| r.get(0)).optional()?;
+                let seq = count.unwrap_or(0) + 1;
+                let json = serde_json::to_vec(c).map_err(|e| Error::Corrupt(format!("{id}: cannot encode: {e}")))?;
+                let blob = zstd::bulk::compress(&json, 3).map_err(|e| Error::io("zstd", e))?;
+                insert_version.execute(params![
+                    id,
+                    seq,
+                    &hash[..],
+                    c.published_id,
+                    inc.source_path,
+                    c.format.name(),
+                    c.created.map(|d| d.unix_seconds()),
+                    c.released.map(|d| d.unix_seconds()),
+                    ingested_at,
+                    c.classification.to_string(),
+                    c.origin,
+                    c.subject,
+                    blob,
+                ])?;
+                let version_id = tx.last_insert_rowid();
+                upsert_cable.execute(params![id, version_id, seq])?;
+                replace_derived(&tx, c)?;
+                outcomes.push(if seq == 1 { PutOutcome::New } else { PutOutcome::NewVersion(seq) });
+                changed.push((i, version_id));
+            }
+        }
+        tx.commit()?;
+        Ok((outcomes, changed))
+    }
+
+    /// Number of cables (distinct ids).
+    pub fn cable_count(&self) -> Result<u64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM cables", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    /// Number of stored versions.
+    pub fn version_count(&self) -> Result<u64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM versions", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    /// Highest version id that is some cable's latest version (0 when empty).
+    pub fn max_latest_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT coalesce(max(latest_version), 0) FROM cables", [], |r| r.get(0))?)
+    }
+
+    /// Whether a cable is in the archive.
+    pub fn contains(&self, id: &str) -> Result<bool> {
+        Ok(self.conn.prepare_cached("SELECT 1 FROM cables WHERE id = ?1")?.exists([id])?)
+    }
+
+    /// The versions of a cable, oldest first.
+    pub fn versions(&self, id: &str) -> Result<Vec<VersionInfo>> {
+        let mut st =
+            self.conn.prepare_cached(&format!("SELECT {VERSION_COLUMNS} FROM versions WHERE cable_id = ?1 ORDER BY seq"))?;
+        let rows = st.query_map([id], version_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The latest version's summary of a cable.
+    pub fn latest_info(&self, id: &str) -> Result<Option<VersionInfo>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {VERSION_COLUMNS} FROM versions WHERE version_id = (SELECT latest_version FROM cables WHERE id = ?1)"
+        ))?;
+        Ok(st.query_row([id], version_from_row).optional()?)
+    }
+
+    /// The decoded cable of a version (`seq` 1, 2, ...; `None` for the latest).
+    pub fn cable(&self, id: &str, seq: Option<u32>) -> Result<Cable> {
+        let blob: Option<Vec<u8>> = match seq {
+            None => self
+                .conn
+                .prepare_cached(
+                    "SELECT cable FROM versions WHERE version_id = (SELECT latest_version FROM cables WHERE id = ?1)",
+                )?
+                .query_row([id], |r| r.get(0))
+                .optional()?,
+            Some(s) => self
+                .conn
+                .prepare_cached("SELECT cable FROM versions WHERE cable_id = ?1 AND seq = ?2")?
+                .query_row(params![id, s], |r| r.get(0))
+                .optional()?,
+        };
+        match (blob, seq) {
+            (Some(b), _) => decode_cable(id, &b),
+            (None, None) => Err(Error::CableNotFound(id.to_owned())),
+            (None, Some(version)) => {
+                let count = self.versions(id)?.len() as u32;
+                if count == 0 {
+                    Err(Error::CableNotFound(id.to_owned()))
+                } else {
+                    Err(Error::VersionNotFound { id: id.to_owned(), version, count })
+                }
+            }
+        }
+    }
+
+    /// Ids a cable cites (its latest version's REF list), in order.
+    pub fn cites(&self, id: &str) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare_cached("SELECT dst FROM edges WHERE src = ?1 ORDER BY ordinal")?;
+        let rows = st.query_map([id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Cables whose latest version cites `id`, sorted.
+    pub fn cited_by(&self, id: &str) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare_cached("SELECT DISTINCT src FROM edges WHERE dst = ?1 ORDER BY src")?;
+        let rows = st.query_map([id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every cable id with its latest version id, sorted by id.
+    pub fn latest_versions(&self) -> Result<Vec<(String, i64)>> {
+        let mut st = self.conn.prepare("SELECT id, latest_version FROM cables ORDER BY id")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Ids of cables whose latest version is newer than `version_id`.
+    pub fn changed_since(&self, version_id: i64) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare("SELECT id FROM cables WHERE latest_version > ?1 ORDER BY latest_version")?;
+        let rows = st.query_map([version_id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Visits every stored version: id, seq, stored hash and compressed cable.
+    pub fn for_each_version(&self, mut f: impl FnMut(&str, u32, &[u8], &[u8])) -> Result<()> {
+        let mut st = self.conn.prepare("SELECT cable_id, seq, content_hash, cable FROM versions ORDER BY version_id")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            let seq: u32 = r.get(1)?;
+            let hash = r.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?;
+            let blob = r.get_ref(3)?.as_blob().map_err(rusqlite::Error::from)?;
+            f(&id, seq, hash, blob);
+        }
+        Ok(())
+    }
+
+    /// SQLite's own consistency check (`PRAGMA quick_check`): the problems it reports.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare("PRAGMA quick_check")?;
+        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        let msgs: Vec<String> = rows.collect::<rusqlite::Result<_>>()?;
+        Ok(msgs.into_iter().filter(|m| m != "ok").collect())
+    }
+
+    /// A value of the `meta` table.
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    /// Sets a value of the `meta` table.
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Of these ids, those the archive holds.
+    pub fn present(&self, ids: &[&str]) -> Result<Vec<bool>> {
+        let mut st = self.conn.prepare_cached("SELECT 1 FROM cables WHERE id = ?1")?;
+        ids.iter().map(|id| Ok(st.exists([id])?)).collect()
+    }
+}
+
+/// Decodes a stored (compressed JSON) cable.
+pub fn decode_cable(id: &str, blob: &[u8]) -> Result<Cable> {
+    let json = zstd::stream::decode_all(blob).map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decompress: {e}")))?;
+    serde_json::from_slice(&json).map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decode: {e}")))
+}
+
+/// Replaces the derived rows (edges, tags, recipients) of a cable with those
+/// of its new latest version.
+fn replace_derived(tx: &rusqlite::Transaction<'_>, c: &Cable) -> Result<()> {
+    let id = c.id.as_str();
+    tx.prepare_cached("DELETE FROM edges WHERE src = ?1")?.execute([id])?;
+    tx.prepare_cached("DELETE FROM tags WHERE cable_id = ?1")?.execute([id])?;
+    tx.prepare_cached("DELETE FROM recipients WHERE cable_id = ?1")?.execute([id])?;
+    let mut edge = tx.prepare_cached("INSERT INTO edges (src, ordinal, dst) VALUES (?1, ?2, ?3)")?;
+    for (i, dst) in c.cited_ids().iter().enumerate() {
+        edge.execute(params![id, i as i64, dst.as_str()])?;
+    }
+    let mut tag = tx.prepare_cached("INSERT INTO tags (cable_id, ordinal, code, kind) VALUES (?1, ?2, ?3, ?4)")?;
+    for (i, t) in c.tags.iter().enumerate() {
+        let kind = serde_json::to_value(t.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        tag.execute(params![id, i as i64, t.code, kind])?;
+    }
+    let mut rec = tx.prepare_cached(
+        "INSERT INTO recipients (cable_id, ordinal, role, routing_indicator, name, decoded) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let from = c.header.from.iter().map(|r| ("from", r));
+    let to = c.header.to.iter().map(|r| ("to", r));
+    let info = c.header.info.iter().map(|r| ("info", r));
+    for (i, (role, r)) in from.chain(to).chain(info).enumerate() {
+        rec.execute(params![id, i as i64, role, r.routing_indicator, r.name, r.decoded])?;
+    }
+    Ok(())
+}
+
+/// Parses a user-supplied cable id into its canonical form, as a bad request when it is not one.
+pub fn canonical_id(text: &str) -> Result<RefId> {
+    RefId::parse(text.trim()).map_err(|e| Error::BadRequest(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_hash_ignores_trailing_blanks_but_not_words() {
+        let a = content_hash("FM X\n", "LINE ONE  \r\nLINE TWO\n\n");
+        let b = content_hash("FM X", "LINE ONE\nLINE TWO");
+        let c = content_hash("FM X", "LINE ONE\nLINE 2");
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_ne!(content_hash("A", "B"), content_hash("", "A\nB"));
+    }
+}

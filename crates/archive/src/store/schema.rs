@@ -1,0 +1,74 @@
+//! Versioned schema migrations of the SQLite store.
+//!
+//! `PRAGMA user_version` holds the schema version. Each migration runs in
+//! one transaction; an archive made by a newer demarche is refused rather
+//! than misread.
+
+/// Migrations in order: migration `i` takes the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: cables, every version of each, and what the latest version says
+    // (reference graph, tags, recipients) for fast lookups.
+    r#"
+    CREATE TABLE cables (
+        id              TEXT PRIMARY KEY,      -- canonical cable id (08STATE134777)
+        latest_version  INTEGER NOT NULL,      -- versions.version_id of the current version
+        version_count   INTEGER NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE versions (
+        version_id      INTEGER PRIMARY KEY,   -- increasing in ingest order
+        cable_id        TEXT NOT NULL,
+        seq             INTEGER NOT NULL,      -- 1, 2, ... within the cable
+        content_hash    BLOB NOT NULL,         -- BLAKE3 of the normalised header and body
+        published_id    TEXT NOT NULL,         -- id as the source wrote it
+        source_path     TEXT NOT NULL,         -- file (and record) it was read from
+        source_format   TEXT NOT NULL,
+        created         INTEGER,               -- unix seconds, UTC
+        released        INTEGER,
+        ingested_at     INTEGER NOT NULL,
+        classification  TEXT NOT NULL,
+        origin          TEXT NOT NULL,
+        subject         TEXT NOT NULL,
+        cable           BLOB NOT NULL,         -- zstd-compressed JSON of the parsed cable
+        UNIQUE (cable_id, content_hash),
+        UNIQUE (cable_id, seq)
+    );
+
+    CREATE TABLE edges (
+        src      TEXT NOT NULL,                -- citing cable
+        ordinal  INTEGER NOT NULL,             -- position in its REF list
+        dst      TEXT NOT NULL,                -- cited cable id, whether or not it is in the archive
+        PRIMARY KEY (src, ordinal)
+    ) WITHOUT ROWID;
+    CREATE INDEX edges_dst ON edges (dst);
+
+    CREATE TABLE tags (
+        cable_id TEXT NOT NULL,
+        ordinal  INTEGER NOT NULL,
+        code     TEXT NOT NULL,
+        kind     TEXT NOT NULL,
+        PRIMARY KEY (cable_id, ordinal)
+    ) WITHOUT ROWID;
+    CREATE INDEX tags_code ON tags (code);
+
+    CREATE TABLE recipients (
+        cable_id           TEXT NOT NULL,
+        ordinal            INTEGER NOT NULL,
+        role               TEXT NOT NULL,      -- from, to, info
+        routing_indicator  TEXT,
+        name               TEXT NOT NULL,
+        decoded            TEXT,
+        PRIMARY KEY (cable_id, ordinal)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE meta (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
+];
+
+/// The schema version this build creates and understands.
+pub fn current_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
