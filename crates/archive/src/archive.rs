@@ -41,7 +41,7 @@ impl Archive {
         if behind && archive.store.schema_version()? > 0 {
             drop(archive);
             match Archive::open_for_write(dir) {
-                Ok(w) => drop(w), // caught up on open
+                Ok(w) => drop(w),                                         // caught up on open
                 Err(Error::Locked(_)) => {} // a writer is running: it will index
                 Err(e) if e.kind() == crate::ErrorKind::Unavailable => {} // read-only media: serve what is indexed
                 Err(e) => return Err(e),

@@ -112,7 +112,9 @@ impl Archive {
             match indexed.get(id).map(Vec::as_slice) {
                 None => push(&mut r, format!("index: {id} is missing")),
                 Some([one]) if one == v => {}
-                Some([one]) => push(&mut r, format!("index: {id} indexes version id {one}, the store's latest is {v}")),
+                Some([one]) => {
+                    push(&mut r, format!("index: {id} indexes version id {one}, the store's latest is {v}"))
+                }
                 Some(many) => push(&mut r, format!("index: {id} is indexed {} times", many.len())),
             }
         }

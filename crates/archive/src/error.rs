@@ -73,7 +73,9 @@ impl Error {
     /// The kind of failure.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::CableNotFound(_) | Error::VersionNotFound { .. } | Error::NoArchive(_) => ErrorKind::NotFound,
+            Error::CableNotFound(_) | Error::VersionNotFound { .. } | Error::NoArchive(_) => {
+                ErrorKind::NotFound
+            }
             Error::Query(_) | Error::BadRequest(_) => ErrorKind::BadRequest,
             Error::Locked(_) | Error::SchemaTooNew { .. } => ErrorKind::Unavailable,
             Error::Store(e) if is_unavailable(e) => ErrorKind::Unavailable,

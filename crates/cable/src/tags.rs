@@ -504,7 +504,11 @@ fn canonical_tags(tokens: Vec<Token>) -> Vec<String> {
 fn split_run_together(token: &str, standalone: &[String]) -> Option<Vec<String>> {
     let b = token.as_bytes();
     let n = b.len();
-    if n < 6 || n % 2 != 0 || n > 64 || !b.iter().all(u8::is_ascii_uppercase) || tables::is_common_code(token)
+    if n < 6
+        || !n.is_multiple_of(2)
+        || n > 64
+        || !b.iter().all(u8::is_ascii_uppercase)
+        || tables::is_common_code(token)
     {
         return None;
     }

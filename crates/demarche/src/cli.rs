@@ -19,7 +19,13 @@ pub struct Cli {
     pub reference: Option<PathBuf>,
 
     /// The archive directory. Default: $DEMARCHE_ARCHIVE, else ./demarche-archive.
-    #[arg(long, global = true, value_name = "DIR", env = "DEMARCHE_ARCHIVE", default_value = "demarche-archive")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        env = "DEMARCHE_ARCHIVE",
+        default_value = "demarche-archive"
+    )]
     pub archive: PathBuf,
 
     /// The command to run.
@@ -93,8 +99,18 @@ mod tests {
         assert!(Cli::try_parse_from(["demarche", "parse", "x", "--format", "xml"]).is_err());
 
         let cli = Cli::try_parse_from([
-            "demarche", "--archive", "/tmp/a", "search", "\"cluster munitions\"", "--facets", "--histogram", "--sort", "date",
-            "--page", "2", "--json",
+            "demarche",
+            "--archive",
+            "/tmp/a",
+            "search",
+            "\"cluster munitions\"",
+            "--facets",
+            "--histogram",
+            "--sort",
+            "date",
+            "--page",
+            "2",
+            "--json",
         ])
         .unwrap();
         assert_eq!(cli.archive, PathBuf::from("/tmp/a"));
@@ -102,11 +118,16 @@ mod tests {
         assert!(s.facets && s.histogram && s.json);
         assert_eq!(s.page, 2);
 
-        let cli = Cli::try_parse_from(["demarche", "refs", "08STATE134777", "--depth", "2", "--direction", "in"]).unwrap();
+        let cli =
+            Cli::try_parse_from(["demarche", "refs", "08STATE134777", "--depth", "2", "--direction", "in"])
+                .unwrap();
         let Command::Refs(r) = cli.command else { panic!("refs") };
         assert_eq!(r.depth, 2);
         assert!(Cli::try_parse_from(["demarche", "refs", "x", "--direction", "sideways"]).is_err());
         assert!(Cli::try_parse_from(["demarche", "diff", "08STATE134777", "1", "2"]).is_ok());
-        assert!(Cli::try_parse_from(["demarche", "diff", "08STATE134777", "1"]).is_err(), "two versions or none");
+        assert!(
+            Cli::try_parse_from(["demarche", "diff", "08STATE134777", "1"]).is_err(),
+            "two versions or none"
+        );
     }
 }

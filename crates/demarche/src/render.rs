@@ -48,7 +48,10 @@ mod tests {
 
     #[test]
     fn highlights_ranges() {
-        assert_eq!(highlight("cluster munitions here", &[(0, 7), (8, 17)], false), "«cluster» «munitions» here");
+        assert_eq!(
+            highlight("cluster munitions here", &[(0, 7), (8, 17)], false),
+            "«cluster» «munitions» here"
+        );
         assert_eq!(highlight("abc", &[(1, 9)], false), "abc", "bad ranges are skipped");
         assert_eq!(cut("abcdef", 4), "abc…");
     }

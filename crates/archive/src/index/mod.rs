@@ -12,8 +12,8 @@ use cable::Cable;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::AllQuery;
 use tantivy::schema::{
-    Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value, FAST,
-    STORED, STRING,
+    Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
+    Value, FAST, STORED, STRING,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
@@ -55,8 +55,11 @@ pub struct Fields {
 /// Builds the schema.
 pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = TextOptions::default()
-        .set_indexing_options(TextFieldIndexing::default().set_tokenizer("default").set_index_option(IndexRecordOption::WithFreqsAndPositions));
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("default")
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let raw = STRING;
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED | FAST),
@@ -96,7 +99,8 @@ impl SearchIndex {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let (schema, fields) = schema();
         let has_meta = dir.join("meta.json").exists();
-        let index = if has_meta { Index::open_in_dir(dir)? } else { Index::create_in_dir(dir, schema.clone())? };
+        let index =
+            if has_meta { Index::open_in_dir(dir)? } else { Index::create_in_dir(dir, schema.clone())? };
         if index.schema() != schema {
             return Err(Error::Corrupt(format!(
                 "index at {} has another schema (made by another demarche version): run `demarche reindex`",
@@ -110,7 +114,10 @@ impl SearchIndex {
     /// Opens an existing index read-only.
     pub fn open(dir: &Path) -> Result<SearchIndex> {
         if !dir.join("meta.json").exists() {
-            return Err(Error::Corrupt(format!("the search index is missing at {}: run `demarche reindex`", dir.display())));
+            return Err(Error::Corrupt(format!(
+                "the search index is missing at {}: run `demarche reindex`",
+                dir.display()
+            )));
         }
         let index = Index::open_in_dir(dir)?;
         let (schema, fields) = schema();
@@ -225,7 +232,10 @@ impl SearchIndex {
             d.add_i64(f.created, t.unix_seconds());
             let date = t.date();
             d.add_facet(f.facets, Facet::from_path(["year", &date.year().to_string()]));
-            d.add_facet(f.facets, Facet::from_path(["month", &format!("{:04}-{:02}", date.year(), date.month())]));
+            d.add_facet(
+                f.facets,
+                Facet::from_path(["month", &format!("{:04}-{:02}", date.year(), date.month())]),
+            );
         }
         d
     }

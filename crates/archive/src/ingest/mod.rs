@@ -252,9 +252,15 @@ impl Archive {
         self.index()?.reload()?;
 
         report.bytes = bytes_read.load(Ordering::Relaxed);
-        progress(&Progress { bytes_read: report.bytes, bytes_total, cables: report.cables, failed: report.failed });
+        progress(&Progress {
+            bytes_read: report.bytes,
+            bytes_total,
+            cables: report.cables,
+            failed: report.failed,
+        });
         if !report.failures.is_empty() {
-            let path = options.failures_file.clone().unwrap_or_else(|| self.dir().join("ingest-failures.txt"));
+            let path =
+                options.failures_file.clone().unwrap_or_else(|| self.dir().join("ingest-failures.txt"));
             write_failures(&path, &report.failures)?;
             report.failures_file = Some(path);
         }
@@ -269,7 +275,7 @@ impl Archive {
         writer: &mut tantivy::IndexWriter,
         report: &mut IngestReport,
     ) -> Result<()> {
-        let (outcomes, changed) = self.store.put_batch(batch, now_unix())?;
+        let crate::store::BatchOutcome { outcomes, changed } = self.store.put_batch(batch, now_unix())?;
         for o in &outcomes {
             match o {
                 PutOutcome::New => report.new += 1,

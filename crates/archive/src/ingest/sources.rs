@@ -111,7 +111,11 @@ pub fn open(
 
 /// Reads one file, detecting its format, and hands each unit to `sink`. A
 /// `cables.csv` is streamed record by record; memory stays flat.
-pub fn read_file(path: &Path, counter: std::sync::Arc<std::sync::atomic::AtomicU64>, sink: &mut dyn FnMut(Unit)) {
+pub fn read_file(
+    path: &Path,
+    counter: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    sink: &mut dyn FnMut(Unit),
+) {
     let name = path.display().to_string();
     let fail = |reason: String| Unit::Failed { source: name.clone(), reason };
     let mut reader = match open(path, counter) {
@@ -127,9 +131,10 @@ pub fn read_file(path: &Path, counter: std::sync::Arc<std::sync::atomic::AtomicU
             let chained = BufReader::new(std::io::Cursor::new(prefix).chain(reader));
             for r in CsvReader::new(chained) {
                 sink(match r {
-                    Ok(record) => {
-                        Unit::Record { source: format!("{name}#record {} (line {})", record.record, record.line), record }
-                    }
+                    Ok(record) => Unit::Record {
+                        source: format!("{name}#record {} (line {})", record.record, record.line),
+                        record,
+                    },
                     Err(e) => fail(e.to_string()),
                 });
             }
@@ -146,7 +151,10 @@ pub fn read_file(path: &Path, counter: std::sync::Arc<std::sync::atomic::AtomicU
         }
         None if prefix.is_empty() => sink(fail("empty file".into())),
         None if prefix.contains(&0) => sink(fail("not a cable: binary data".into())),
-        None => sink(fail("not a cable: none of the published formats (WikiLeaks page, cables.csv, text file, telegram)".into())),
+        None => sink(fail(
+            "not a cable: none of the published formats (WikiLeaks page, cables.csv, text file, telegram)"
+                .into(),
+        )),
     }
 }
 

@@ -7,8 +7,12 @@ pub mod syntax;
 use std::ops::Bound;
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery, RegexQuery, TermQuery};
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByString};
+use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery, RegexQuery,
+    TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
@@ -154,7 +158,8 @@ const SUBJECT_BOOST: f32 = 3.0;
 impl<'a> Translator<'a> {
     /// A translator for these fields (the "default" tokenizer, as indexed).
     pub fn new(fields: &'a Fields) -> Translator<'a> {
-        let tokenizer = tantivy::tokenizer::TokenizerManager::default().get("default").expect("default tokenizer exists");
+        let tokenizer =
+            tantivy::tokenizer::TokenizerManager::default().get("default").expect("default tokenizer exists");
         Translator { fields, tokenizer }
     }
 
@@ -176,8 +181,12 @@ impl<'a> Translator<'a> {
             Query::Prefix { field, prefix } => self.prefix(*field, prefix)?,
             Query::Created { from, until } => {
                 let ts = |d: &cable::Date| d.days_since_epoch() * 86_400;
-                let lower = from.as_ref().map_or(Bound::Unbounded, |d| Bound::Included(Term::from_field_i64(self.fields.created, ts(d))));
-                let upper = until.as_ref().map_or(Bound::Unbounded, |d| Bound::Excluded(Term::from_field_i64(self.fields.created, ts(d))));
+                let lower = from.as_ref().map_or(Bound::Unbounded, |d| {
+                    Bound::Included(Term::from_field_i64(self.fields.created, ts(d)))
+                });
+                let upper = until.as_ref().map_or(Bound::Unbounded, |d| {
+                    Bound::Excluded(Term::from_field_i64(self.fields.created, ts(d)))
+                });
                 if matches!((&lower, &upper), (Bound::Unbounded, Bound::Unbounded)) {
                     Box::new(AllQuery)
                 } else {
@@ -204,7 +213,13 @@ impl<'a> Translator<'a> {
     }
 
     /// Words or a phrase, in a field or (no field) in subject and body.
-    fn words(&mut self, field: Option<QField>, words: &[String], slop: u32, phrase: bool) -> Result<Box<dyn TQuery>> {
+    fn words(
+        &mut self,
+        field: Option<QField>,
+        words: &[String],
+        slop: u32,
+        phrase: bool,
+    ) -> Result<Box<dyn TQuery>> {
         let f = self.fields;
         let joined = words.join(" ");
         let raw = |field: Field, value: String| -> Box<dyn TQuery> {
@@ -214,7 +229,10 @@ impl<'a> Translator<'a> {
             None => {
                 let tokens = self.tokens(&joined);
                 let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = vec![
-                    (Occur::Should, Box::new(BoostQuery::new(text_query(f.subject, &tokens, slop), SUBJECT_BOOST))),
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(text_query(f.subject, &tokens, slop), SUBJECT_BOOST)),
+                    ),
                     (Occur::Should, text_query(f.body, &tokens, slop)),
                 ];
                 // A bare cable id also finds the cable itself.
@@ -243,19 +261,26 @@ impl<'a> Translator<'a> {
         let f = self.fields;
         let regex = |field: Field, p: &str| -> Result<Box<dyn TQuery>> {
             let pattern = format!("{}.*", regex_escape(p));
-            Ok(Box::new(RegexQuery::from_pattern(&pattern, field).map_err(|e| Error::BadRequest(e.to_string()))?))
+            Ok(Box::new(
+                RegexQuery::from_pattern(&pattern, field).map_err(|e| Error::BadRequest(e.to_string()))?,
+            ))
         };
         let token = || -> Result<String> {
             let t = prefix.to_lowercase();
             if t.chars().all(char::is_alphanumeric) {
                 Ok(t)
             } else {
-                Err(Error::BadRequest(format!("prefix {prefix:?}*: a prefix search takes one word of letters and digits")))
+                Err(Error::BadRequest(format!(
+                    "prefix {prefix:?}*: a prefix search takes one word of letters and digits"
+                )))
             }
         };
         Ok(match field {
             None => Box::new(BooleanQuery::new(vec![
-                (Occur::Should, Box::new(BoostQuery::new(regex(f.subject, &token()?)?, SUBJECT_BOOST)) as Box<dyn TQuery>),
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(regex(f.subject, &token()?)?, SUBJECT_BOOST)) as Box<dyn TQuery>,
+                ),
                 (Occur::Should, regex(f.body, &token()?)?),
             ])),
             Some(QField::Subject) => regex(f.subject, &token()?)?,
@@ -331,7 +356,9 @@ fn class_value(text: &str) -> String {
 fn facet_counts(c: &tantivy::collector::FacetCounts, root: &str, top: Option<usize>) -> Vec<FacetCount> {
     let strip = |f: &tantivy::schema::Facet| f.to_path().last().map(|s| s.to_string()).unwrap_or_default();
     match top {
-        Some(k) => c.top_k(root, k).into_iter().map(|(f, n)| FacetCount { value: strip(f), count: n }).collect(),
+        Some(k) => {
+            c.top_k(root, k).into_iter().map(|(f, n)| FacetCount { value: strip(f), count: n }).collect()
+        }
         None => c.get(root).map(|(f, n)| FacetCount { value: strip(f), count: n }).collect(),
     }
 }
@@ -368,21 +395,28 @@ impl Archive {
         }
         let want_facets = req.facets || req.histogram;
         let top = TopDocs::with_limit(req.per_page).and_offset(offset);
-        let (docs, total, counted): (Vec<(Option<f32>, DocAddress)>, usize, Option<tantivy::collector::FacetCounts>) =
-            match req.sort {
-                Sort::Relevance => {
-                    let (d, n, f) = searcher.search(&query, &(top.order_by_score(), Count, want_facets.then_some(facet_collector)))?;
-                    (d.into_iter().map(|(s, a)| (Some(s), a)).collect(), n, f)
-                }
-                Sort::DateDesc | Sort::DateAsc => {
-                    let order = if req.sort == Sort::DateDesc { Order::Desc } else { Order::Asc };
-                    let (d, n, f) = searcher.search(
-                        &query,
-                        &(top.order_by_fast_field::<i64>("created", order), Count, want_facets.then_some(facet_collector)),
-                    )?;
-                    (d.into_iter().map(|(_, a)| (None, a)).collect(), n, f)
-                }
-            };
+        let facets = want_facets.then_some(facet_collector);
+        // Ties are broken by cable id, so that the order does not depend on
+        // how documents happen to be laid out in segments (reindex gives the
+        // same pages).
+        let by_id = (SortByString::for_field("id"), Order::Asc);
+        type Found = (Vec<(Option<f32>, DocAddress)>, usize, Option<FacetCounts>);
+        let (docs, total, counted): Found = match req.sort {
+            Sort::Relevance => {
+                let (d, n, f) = searcher.search(
+                    &query,
+                    &(top.order_by(((SortBySimilarityScore, Order::Desc), by_id)), Count, facets),
+                )?;
+                (d.into_iter().map(|((s, _), a)| (Some(s), a)).collect(), n, f)
+            }
+            Sort::DateDesc | Sort::DateAsc => {
+                let order = if req.sort == Sort::DateDesc { Order::Desc } else { Order::Asc };
+                let by_date =
+                    (tantivy::collector::sort_key::SortByStaticFastValue::<i64>::for_field("created"), order);
+                let (d, n, f) = searcher.search(&query, &(top.order_by((by_date, by_id)), Count, facets))?;
+                (d.into_iter().map(|(_, a)| (None, a)).collect(), n, f)
+            }
+        };
 
         let snippet_gen = if req.snippets {
             let mut g = SnippetGenerator::create(&searcher, &*query, index.fields.body)?;
@@ -395,7 +429,9 @@ impl Archive {
         for (score, addr) in docs {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let id = doc.get_first(index.fields.id).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-            let info = self.store.latest_info(&id)?.ok_or_else(|| Error::Corrupt(format!("{id} is in the index but not in the store: run `demarche check`")))?;
+            let info = self.store.latest_info(&id)?.ok_or_else(|| {
+                Error::Corrupt(format!("{id} is in the index but not in the store: run `demarche check`"))
+            })?;
             let mut snippets = Vec::new();
             if let Some(g) = &snippet_gen {
                 let c = self.store.cable(&id, None)?;

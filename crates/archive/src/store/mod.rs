@@ -91,6 +91,15 @@ pub enum PutOutcome {
     Unchanged,
 }
 
+/// What storing a batch did.
+#[derive(Debug, Default)]
+pub struct BatchOutcome {
+    /// For each cable of the batch, in order, what storing it did.
+    pub outcomes: Vec<PutOutcome>,
+    /// Cables that got a new latest version: position in the batch and version id.
+    pub changed: Vec<(usize, i64)>,
+}
+
 /// A parsed cable on its way into the store.
 pub struct Incoming {
     /// The cable.
@@ -104,7 +113,8 @@ pub struct Store {
     conn: Connection,
 }
 
-const VERSION_COLUMNS: &str = "version_id, cable_id, seq, content_hash, published_id, source_path, source_format, \
+const VERSION_COLUMNS: &str =
+    "version_id, cable_id, seq, content_hash, published_id, source_path, source_format, \
      created, released, ingested_at, classification, origin, subject";
 
 fn version_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VersionInfo> {
@@ -178,12 +188,13 @@ impl Store {
     /// Stores a batch in one transaction: all of it or none of it.
     /// Returns, for each cable, what storing it did, and for each cable that
     /// got a new latest version its position in the batch and version id.
-    pub fn put_batch(&mut self, batch: &[Incoming], ingested_at: i64) -> Result<(Vec<PutOutcome>, Vec<(usize, i64)>)> {
+    pub fn put_batch(&mut self, batch: &[Incoming], ingested_at: i64) -> Result<BatchOutcome> {
         let tx = self.conn.transaction()?;
         let mut outcomes = Vec::with_capacity(batch.len());
         let mut changed: Vec<(usize, i64)> = Vec::new();
         {
-            let mut find_hash = tx.prepare_cached("SELECT 1 FROM versions WHERE cable_id = ?1 AND content_hash = ?2")?;
+            let mut find_hash =
+                tx.prepare_cached("SELECT 1 FROM versions WHERE cable_id = ?1 AND content_hash = ?2")?;
             let mut find_cable = tx.prepare_cached("SELECT version_count FROM cables WHERE id = ?1")?;
             let mut insert_version = tx.prepare_cached(
                 "INSERT INTO versions (cable_id, seq, content_hash, published_id, source_path, source_format, created, \
@@ -204,7 +215,8 @@ impl Store {
                 }
                 let count: Option<u32> = find_cable.query_row([id], |r| r.get(0)).optional()?;
                 let seq = count.unwrap_or(0) + 1;
-                let json = serde_json::to_vec(c).map_err(|e| Error::Corrupt(format!("{id}: cannot encode: {e}")))?;
+                let json =
+                    serde_json::to_vec(c).map_err(|e| Error::Corrupt(format!("{id}: cannot encode: {e}")))?;
                 let blob = zstd::bulk::compress(&json, 3).map_err(|e| Error::io("zstd", e))?;
                 insert_version.execute(params![
                     id,
@@ -229,7 +241,7 @@ impl Store {
             }
         }
         tx.commit()?;
-        Ok((outcomes, changed))
+        Ok(BatchOutcome { outcomes, changed })
     }
 
     /// Number of cables (distinct ids).
@@ -254,8 +266,9 @@ impl Store {
 
     /// The versions of a cable, oldest first.
     pub fn versions(&self, id: &str) -> Result<Vec<VersionInfo>> {
-        let mut st =
-            self.conn.prepare_cached(&format!("SELECT {VERSION_COLUMNS} FROM versions WHERE cable_id = ?1 ORDER BY seq"))?;
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {VERSION_COLUMNS} FROM versions WHERE cable_id = ?1 ORDER BY seq"
+        ))?;
         let rows = st.query_map([id], version_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -307,7 +320,8 @@ impl Store {
 
     /// Cables whose latest version cites `id`, sorted.
     pub fn cited_by(&self, id: &str) -> Result<Vec<String>> {
-        let mut st = self.conn.prepare_cached("SELECT DISTINCT src FROM edges WHERE dst = ?1 ORDER BY src")?;
+        let mut st =
+            self.conn.prepare_cached("SELECT DISTINCT src FROM edges WHERE dst = ?1 ORDER BY src")?;
         let rows = st.query_map([id], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -321,14 +335,17 @@ impl Store {
 
     /// Ids of cables whose latest version is newer than `version_id`.
     pub fn changed_since(&self, version_id: i64) -> Result<Vec<String>> {
-        let mut st = self.conn.prepare("SELECT id FROM cables WHERE latest_version > ?1 ORDER BY latest_version")?;
+        let mut st =
+            self.conn.prepare("SELECT id FROM cables WHERE latest_version > ?1 ORDER BY latest_version")?;
         let rows = st.query_map([version_id], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Visits every stored version: id, seq, stored hash and compressed cable.
     pub fn for_each_version(&self, mut f: impl FnMut(&str, u32, &[u8], &[u8])) -> Result<()> {
-        let mut st = self.conn.prepare("SELECT cable_id, seq, content_hash, cable FROM versions ORDER BY version_id")?;
+        let mut st = self
+            .conn
+            .prepare("SELECT cable_id, seq, content_hash, cable FROM versions ORDER BY version_id")?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
@@ -371,8 +388,10 @@ impl Store {
 
 /// Decodes a stored (compressed JSON) cable.
 pub fn decode_cable(id: &str, blob: &[u8]) -> Result<Cable> {
-    let json = zstd::stream::decode_all(blob).map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decompress: {e}")))?;
-    serde_json::from_slice(&json).map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decode: {e}")))
+    let json = zstd::stream::decode_all(blob)
+        .map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decompress: {e}")))?;
+    serde_json::from_slice(&json)
+        .map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decode: {e}")))
 }
 
 /// Replaces the derived rows (edges, tags, recipients) of a cable with those
@@ -386,9 +405,11 @@ fn replace_derived(tx: &rusqlite::Transaction<'_>, c: &Cable) -> Result<()> {
     for (i, dst) in c.cited_ids().iter().enumerate() {
         edge.execute(params![id, i as i64, dst.as_str()])?;
     }
-    let mut tag = tx.prepare_cached("INSERT INTO tags (cable_id, ordinal, code, kind) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut tag =
+        tx.prepare_cached("INSERT INTO tags (cable_id, ordinal, code, kind) VALUES (?1, ?2, ?3, ?4)")?;
     for (i, t) in c.tags.iter().enumerate() {
-        let kind = serde_json::to_value(t.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let kind =
+            serde_json::to_value(t.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
         tag.execute(params![id, i as i64, t.code, kind])?;
     }
     let mut rec = tx.prepare_cached(

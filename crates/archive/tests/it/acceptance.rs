@@ -34,7 +34,10 @@ fn tags_and_references_are_searchable() {
     let (a, _) = corpus_archive();
     assert!(ids(&a, "tag:PARM AND tag:AF", 100).contains(&"08STATE134777".to_owned()));
     assert!(ids(&a, "ref:08STATE125608", 100).contains(&"08STATE134777".to_owned()));
-    assert!(ids(&a, "ref:\"08 STATE 125608\"", 100).contains(&"08STATE134777".to_owned()), "ids in any spelling");
+    assert!(
+        ids(&a, "ref:\"08 STATE 125608\"", 100).contains(&"08STATE134777".to_owned()),
+        "ids in any spelling"
+    );
     assert_eq!(ids(&a, "id:08STATE134777", 10), ["08STATE134777"]);
     assert_eq!(ids(&a, "08STATE134777", 1), ["08STATE134777"], "a bare id finds the cable first");
 }
@@ -43,7 +46,10 @@ fn tags_and_references_are_searchable() {
 /// with everything but letters and digits as spaces, contains the phrase.
 fn grep_count(a: &Archive, phrase: &str) -> usize {
     let norm = |s: &str| {
-        let t: String = s.chars().map(|c| if c.is_alphanumeric() { c.to_lowercase().next().unwrap_or(c) } else { ' ' }).collect();
+        let t: String = s
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c.to_lowercase().next().unwrap_or(c) } else { ' ' })
+            .collect();
         format!(" {} ", t.split_whitespace().collect::<Vec<_>>().join(" "))
     };
     let needle = norm(phrase);
@@ -61,8 +67,13 @@ fn grep_count(a: &Archive, phrase: &str) -> usize {
 #[test]
 fn phrase_counts_equal_a_grep_of_the_same_text() {
     let (a, _) = corpus_archive();
-    for phrase in ["cluster munitions", "human rights", "nuclear", "Convention on Cluster Munitions", "Guantanamo"] {
-        let total = a.search(&SearchRequest { snippets: false, ..SearchRequest::new(format!("\"{phrase}\"")) }).unwrap().total;
+    for phrase in
+        ["cluster munitions", "human rights", "nuclear", "Convention on Cluster Munitions", "Guantanamo"]
+    {
+        let total = a
+            .search(&SearchRequest { snippets: false, ..SearchRequest::new(format!("\"{phrase}\"")) })
+            .unwrap()
+            .total;
         let grep = grep_count(&a, phrase);
         println!("{phrase:?}: search {total}, grep {grep}");
         assert_eq!(total as usize, grep, "{phrase}");
@@ -74,7 +85,8 @@ fn phrase_counts_equal_a_grep_of_the_same_text() {
 fn ingesting_twice_changes_nothing() {
     let (_tmp, mut a, first) = fresh_archive(&[cable_dir().join("2008")]);
     assert!(first.new > 100);
-    let again = a.ingest(&[cable_dir().join("2008")], &parser(), &IngestOptions::default(), &mut |_| {}).unwrap();
+    let again =
+        a.ingest(&[cable_dir().join("2008")], &parser(), &IngestOptions::default(), &mut |_| {}).unwrap();
     assert_eq!((again.new, again.new_versions, again.unchanged), (0, 0, first.new), "{again:?}");
     assert_eq!(a.store().version_count().unwrap(), first.new);
 }
@@ -82,11 +94,18 @@ fn ingesting_twice_changes_nothing() {
 #[test]
 fn reindex_gives_the_same_answers() {
     let (_tmp, mut a, _) = fresh_archive(&[cable_dir().join("2009")]);
-    let queries = ["\"cluster munitions\"", "iran AND nuclear", "tag:PREL NOT tag:IR", "origin:london", "created:2009-06..2009-08"];
+    let queries = [
+        "\"cluster munitions\"",
+        "iran AND nuclear",
+        "tag:PREL NOT tag:IR",
+        "origin:london",
+        "created:2009-06..2009-08",
+    ];
     let before: Vec<(u64, Vec<String>)> = queries
         .iter()
         .map(|q| {
-            let r = a.search(&SearchRequest { per_page: 50, snippets: false, ..SearchRequest::new(*q) }).unwrap();
+            let r =
+                a.search(&SearchRequest { per_page: 50, snippets: false, ..SearchRequest::new(*q) }).unwrap();
             (r.total, r.hits.into_iter().map(|h| h.id).collect())
         })
         .collect();
@@ -170,5 +189,8 @@ fn reference_graph_both_ways() {
     let cited: Vec<&str> = g.nodes.iter().skip(1).map(|n| n.id.as_str()).collect();
     assert_eq!(cited, ["08STATE125608", "08KABUL346"]);
     assert!(g.nodes.iter().skip(1).all(|n| !n.present), "neither cited cable is in the shared corpus");
-    assert!(matches!(a.refs("99NOWHERE1", 1, archive::graph::Direction::Both), Err(archive::Error::CableNotFound(_))));
+    assert!(matches!(
+        a.refs("99NOWHERE1", 1, archive::graph::Direction::Both),
+        Err(archive::Error::CableNotFound(_))
+    ));
 }

@@ -11,15 +11,18 @@ fn a_modified_copy_becomes_a_second_version_and_diff_shows_it() {
     let original = cable_dir().join("2008/12/08STATE134777.html");
     let page = std::fs::read_to_string(&original).unwrap();
     // A later release that redacts a name and changes a word.
-    let modified = page.replace("Katherine Baker", "XXXXXXXXXXXX").replace("low-profile approach", "quiet approach");
+    let modified =
+        page.replace("Katherine Baker", "XXXXXXXXXXXX").replace("low-profile approach", "quiet approach");
     assert_ne!(page, modified);
     let copy = tmp.path().join("08STATE134777-redacted.html");
     std::fs::write(&copy, modified).unwrap();
 
     let mut a = Archive::open_for_write(&tmp.path().join("archive")).unwrap();
-    let r1 = a.ingest(&[original.clone()], &parser(), &IngestOptions::default(), &mut |_| {}).unwrap();
+    let r1 =
+        a.ingest(std::slice::from_ref(&original), &parser(), &IngestOptions::default(), &mut |_| {}).unwrap();
     assert_eq!(r1.new, 1);
-    let r2 = a.ingest(&[copy.clone()], &parser(), &IngestOptions::default(), &mut |_| {}).unwrap();
+    let r2 =
+        a.ingest(std::slice::from_ref(&copy), &parser(), &IngestOptions::default(), &mut |_| {}).unwrap();
     assert_eq!((r2.new, r2.new_versions), (0, 1));
     let r3 = a.ingest(&[original, copy], &parser(), &IngestOptions::default(), &mut |_| {}).unwrap();
     assert_eq!(r3.unchanged, 2, "both versions are known");
@@ -35,7 +38,9 @@ fn a_modified_copy_becomes_a_second_version_and_diff_shows_it() {
     let v1 = a.store().cable("08STATE134777", Some(1)).unwrap();
     assert!(v1.raw_body.contains("Katherine Baker"));
     let latest = a.store().cable("08STATE134777", None).unwrap();
-    assert_eq!(latest.redactions.len(), 1);
+    let names = v1.raw_body.matches("Katherine Baker").count();
+    assert!(names >= 1);
+    assert_eq!(latest.redactions.len(), names, "each redacted name is a located redaction");
     // The index serves the latest version only.
     assert_eq!(a.search(&archive::SearchRequest::new("\"Katherine Baker\"")).unwrap().total, 0);
     assert_eq!(a.search(&archive::SearchRequest::new("\"quiet approach\"")).unwrap().total, 1);

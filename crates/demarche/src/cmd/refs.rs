@@ -53,7 +53,11 @@ impl RefsArgs {
         for n in &g.nodes {
             let indent = "  ".repeat(n.depth as usize);
             let what = if n.present {
-                format!("{}  {}", crate::render::date_of(n.created.as_deref()), n.subject.as_deref().unwrap_or(""))
+                format!(
+                    "{}  {}",
+                    crate::render::date_of(n.created.as_deref()),
+                    n.subject.as_deref().unwrap_or("")
+                )
             } else {
                 "(not in archive)".to_owned()
             };
@@ -71,7 +75,11 @@ impl RefsArgs {
                 })
                 .take(3)
                 .collect();
-            println!("{indent}{:<20} {what}{}", n.id, if rel.is_empty() { String::new() } else { format!("   [{}]", rel.join("; ")) });
+            println!(
+                "{indent}{:<20} {what}{}",
+                n.id,
+                if rel.is_empty() { String::new() } else { format!("   [{}]", rel.join("; ")) }
+            );
         }
         Ok(ExitCode::SUCCESS)
     }

@@ -90,7 +90,12 @@ impl SearchArgs {
             println!("(page {} of {}; --page N for more)", r.page, (r.total as usize).div_ceil(r.per_page));
         }
         if let Some(f) = &r.facets {
-            for (name, list) in [("tags", &f.tags), ("origins", &f.origins), ("classifications", &f.classifications), ("years", &f.years)] {
+            for (name, list) in [
+                ("tags", &f.tags),
+                ("origins", &f.origins),
+                ("classifications", &f.classifications),
+                ("years", &f.years),
+            ] {
                 let items: Vec<String> = list.iter().map(|c| format!("{} ({})", c.value, c.count)).collect();
                 println!("{name}: {}", items.join(", "));
             }
@@ -99,7 +104,12 @@ impl SearchArgs {
             let max = h.iter().map(|c| c.count).max().unwrap_or(1).max(1);
             println!("per month:");
             for c in h {
-                println!("  {} {:>6} {}", c.value, c.count, "#".repeat(((c.count * 50).div_ceil(max)) as usize));
+                println!(
+                    "  {} {:>6} {}",
+                    c.value,
+                    c.count,
+                    "#".repeat(((c.count * 50).div_ceil(max)) as usize)
+                );
             }
         }
         Ok(ExitCode::SUCCESS)

@@ -46,8 +46,15 @@ impl ShowArgs {
         let present = archive.store().present(&cited)?;
         let cited_by = archive.store().cited_by(&id)?;
         if self.json {
-            let references_present = cited.iter().map(|s| s.to_string()).zip(present.iter().copied()).collect();
-            super::print_json(&ShowJson { cable: &c, version, versions: versions.len(), references_present, cited_by })?;
+            let references_present =
+                cited.iter().map(|s| s.to_string()).zip(present.iter().copied()).collect();
+            super::print_json(&ShowJson {
+                cable: &c,
+                version,
+                versions: versions.len(),
+                references_present,
+                cited_by,
+            })?;
             return Ok(ExitCode::SUCCESS);
         }
         println!("{}  {}", c.id, c.subject);
@@ -64,7 +71,10 @@ impl ShowArgs {
         );
         println!("origin         {}", c.origin);
         if let Some(p) = c.header.precedence {
-            println!("precedence     {p:?}{}", c.header.dtg.as_deref().map_or(String::new(), |d| format!("   DTG {d}")));
+            println!(
+                "precedence     {p:?}{}",
+                c.header.dtg.as_deref().map_or(String::new(), |d| format!("   DTG {d}"))
+            );
         }
         if let Some(f) = &c.header.from {
             println!("from           {}", f.name);
@@ -105,7 +115,11 @@ impl ShowArgs {
                 match &r.cable {
                     Some(rid) => {
                         let here = archive.store().contains(rid.as_str())?;
-                        println!("  {bullet} {:<22} {}", rid, if here { "in archive" } else { "not in archive" });
+                        println!(
+                            "  {bullet} {:<22} {}",
+                            rid,
+                            if here { "in archive" } else { "not in archive" }
+                        );
                     }
                     None => println!("  {bullet} {} ({:?})", r.text, r.kind),
                 }

@@ -50,7 +50,7 @@ impl fmt::Display for SyntaxError {
         // position when it is long.
         let chars: Vec<char> = self.query.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
         let position = self.position.min(chars.len());
-        let start = if chars.len() <= 2 * CONTEXT { 0 } else { position.saturating_sub(CONTEXT) };
+        let start = position.saturating_sub(CONTEXT).min(chars.len().saturating_sub(2 * CONTEXT));
         let end = chars.len().min(start + 2 * CONTEXT);
         let mut caret = position - start + 2;
         let mut line = String::from("  ");

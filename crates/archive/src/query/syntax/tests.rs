@@ -497,6 +497,13 @@ fn error_display() {
     assert!(lines[1].starts_with("  …") && lines[1].ends_with('…'), "{}", lines[1]);
     let caret = lines[2].chars().count() - 1;
     assert_eq!(lines[1].chars().skip(caret).take(5).collect::<String>(), "tags:");
+    // Near the end of a long query, the excerpt shows more before the caret.
+    let e = error(&format!("{}AND", "word ".repeat(100)));
+    let shown = e.to_string();
+    let lines: Vec<&str> = shown.lines().collect();
+    assert_eq!(lines[1].chars().count(), 2 + 1 + 2 * 36);
+    assert!(lines[1].starts_with("  …") && lines[1].ends_with(" AND"), "{}", lines[1]);
+    assert_eq!(lines[2].chars().count(), lines[1].chars().count() - 2);
     // The error type works with `?` and `Box<dyn Error>`.
     let boxed: Box<dyn std::error::Error> = Box::new(error("("));
     assert!(boxed.to_string().starts_with("this `(` is never closed (at column 1)"));
