@@ -52,12 +52,21 @@ fn ingest_search_show_refs_check_reindex() {
     assert!(s.contains("1295 new, 0 new versions, 0 unchanged, 0 failed"), "{s}");
 
     let again = run(&a, &["ingest", corpus().to_str().unwrap()]);
-    assert!(text(&again.stdout).contains("0 new, 0 new versions, 1295 unchanged, 0 failed"), "{}", text(&again.stdout));
+    assert!(
+        text(&again.stdout).contains("0 new, 0 new versions, 1295 unchanged, 0 failed"),
+        "{}",
+        text(&again.stdout)
+    );
 
     let out = run(&a, &["search", "\"cluster munitions\"", "--facets", "--histogram"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let s = text(&out.stdout);
-    let first_three: Vec<&str> = s.lines().skip(1).filter(|l| l.trim_start().chars().next().is_some_and(|c| c.is_ascii_digit())).take(3).collect();
+    let first_three: Vec<&str> = s
+        .lines()
+        .skip(1)
+        .filter(|l| l.trim_start().chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .take(3)
+        .collect();
     assert!(first_three.iter().any(|l| l.contains("08STATE134777")), "{s}");
     assert!(first_three.iter().any(|l| l.contains("09STATE52368")), "{s}");
     assert!(s.contains("«cluster» «munitions»"), "snippets are highlighted: {s}");
@@ -174,7 +183,11 @@ fn sigkill_during_ingest_loses_and_duplicates_nothing() {
     assert!(kills >= 3, "only {kills} runs were killed before they finished");
     let out = run(&crashed, &["ingest", "--batch-size", "25", corpus().to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(state(&crashed), expected, "after the kills, the same cables, versions and hashes as a clean run");
+    assert_eq!(
+        state(&crashed),
+        expected,
+        "after the kills, the same cables, versions and hashes as a clean run"
+    );
     let out = run(&crashed, &["check"]);
     assert!(out.status.success(), "{}", text(&out.stdout));
     let out = run(&crashed, &["search", "\"cluster munitions\"", "--json"]);
