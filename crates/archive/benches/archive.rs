@@ -1,7 +1,9 @@
 //! Ingest and query speed over the shared corpus, printed as figures
 //! (run: `cargo bench -p archive`). Cablegate-scale figures need the
 //! generated corpus of the benchmark issue; this program takes any inputs:
-//! `cargo bench -p archive -- PATH...` (default: the 1,295 real cables).
+//! `cargo bench -p archive --bench archive -- PATH...` (default: the 1,295
+//! real cables), or `-- --archive DIR` to run only the queries on an
+//! existing archive.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -52,8 +54,20 @@ fn main() {
     let shared = std::env::var_os("DEMARCHE_SHARED")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    let args: Vec<PathBuf> =
-        std::env::args().skip(1).filter(|a| !a.starts_with('-')).map(PathBuf::from).collect();
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    // `--archive DIR`: query an existing archive (e.g. one ingested at scale) without ingesting.
+    if let Some(i) = argv.iter().position(|a| a == "--archive") {
+        let dir = PathBuf::from(argv.get(i + 1).expect("--archive DIR"));
+        let a = Archive::open(&dir).expect("open archive");
+        println!(
+            "demarche query benchmark on {} ({} cables)",
+            dir.display(),
+            a.store().cable_count().expect("count")
+        );
+        run_queries(&a);
+        return;
+    }
+    let args: Vec<PathBuf> = argv.iter().filter(|a| !a.starts_with('-')).map(PathBuf::from).collect();
     let inputs =
         if args.is_empty() { vec![shared.join("corpus/wikileaks-cablegate-2010-12-10/cable")] } else { args };
     let parser = Parser::new(ReferenceData::load_dir(&shared.join("reference")).expect("reference tables"));
@@ -101,7 +115,11 @@ fn main() {
         disk as f64 / 1e6,
         disk as f64 / text_bytes.max(1) as f64
     );
+    run_queries(&a);
+}
 
+/// Runs the query mix 200 times each and prints p50 / p95 / p99.
+fn run_queries(a: &Archive) {
     println!(
         "{:<45} {:>7} {:>9} {:>9} {:>9}",
         "query (top 10, exact total, snippets)", "total", "p50 ms", "p95 ms", "p99 ms"

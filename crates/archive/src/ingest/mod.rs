@@ -94,20 +94,28 @@ pub struct Progress {
 }
 
 enum Parsed {
-    Cable { source: String, cable: Box<Cable> },
+    Cable(Box<Incoming>),
     Failed(Failure),
+}
+
+/// A parsed cable hashed and encoded for storage.
+fn prepared(cable: Cable, source: String) -> Parsed {
+    match Incoming::new(cable, source.clone()) {
+        Ok(inc) => Parsed::Cable(Box::new(inc)),
+        Err(e) => Parsed::Failed(Failure { source, reason: e.to_string() }),
+    }
 }
 
 fn parse_unit(parser: &Parser, unit: Unit) -> Parsed {
     match unit {
         Unit::File { source, bytes } => match parser.parse(&bytes) {
-            Ok(c) => Parsed::Cable { source, cable: Box::new(c) },
+            Ok(c) => prepared(c, source),
             Err(e) => Parsed::Failed(Failure { source, reason: e.to_string() }),
         },
         Unit::Record { source, record } => {
             let (rec, line) = (record.record, record.line);
             match source::csv::to_source(record).and_then(|s| parser.build(s)) {
-                Ok(c) => Parsed::Cable { source, cable: Box::new(c) },
+                Ok(c) => prepared(c, source),
                 Err(e) => {
                     let reason = match e {
                         e @ cable::Error::Csv { .. } => e.to_string(),
@@ -120,6 +128,9 @@ fn parse_unit(parser: &Parser, unit: Unit) -> Parsed {
         Unit::Failed { source, reason } => Parsed::Failed(Failure { source, reason }),
     }
 }
+
+/// How often a long ingest commits the index.
+const INDEX_COMMIT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(30);
 
 fn now_unix() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
@@ -160,7 +171,8 @@ impl Archive {
         let batch_size = options.batch_size.max(1);
 
         let (work_tx, work_rx) = bounded::<(u64, Unit)>(threads * 32);
-        let (done_tx, done_rx) = bounded::<(u64, Parsed)>(threads * 32);
+        // Room for a whole batch: parsing goes on while the writer commits one.
+        let (done_tx, done_rx) = bounded::<(u64, Parsed)>(batch_size.max(threads * 32));
         let index = self.index()?;
         let mut writer = index.writer(options.index_heap_bytes)?;
 
@@ -203,22 +215,33 @@ impl Archive {
             let mut next = 0u64;
             let mut batch: Vec<Incoming> = Vec::with_capacity(batch_size);
             let mut last_tick = Instant::now();
-            let mut flush = |batch: &mut Vec<Incoming>, report: &mut IngestReport| -> Result<()> {
-                if batch.is_empty() {
-                    return Ok(());
-                }
-                self.commit_batch(batch, &mut writer, report)?;
-                batch.clear();
-                Ok(())
-            };
+            let mut last_index_commit = Instant::now();
+            let mut uncommitted = false;
+            let mut flush =
+                |batch: &mut Vec<Incoming>, report: &mut IngestReport, last: bool| -> Result<()> {
+                    if !batch.is_empty() {
+                        uncommitted |= self.store_batch(batch, &mut writer, report)?;
+                        batch.clear();
+                    }
+                    // The index is committed every INDEX_COMMIT_INTERVAL and at the
+                    // end, not after every batch: a commit waits for the indexing
+                    // threads. What a killed writer stored but did not index is
+                    // indexed when the archive is next opened.
+                    if uncommitted && (last || last_index_commit.elapsed() >= INDEX_COMMIT_INTERVAL) {
+                        self.commit_index(&mut writer)?;
+                        uncommitted = false;
+                        last_index_commit = Instant::now();
+                    }
+                    Ok(())
+                };
             for (seq, parsed) in done_rx.iter() {
                 pending.insert(seq, parsed);
                 while let Some(p) = pending.remove(&next) {
                     next += 1;
                     match p {
-                        Parsed::Cable { source, cable } => {
+                        Parsed::Cable(inc) => {
                             report.cables += 1;
-                            batch.push(Incoming { cable: *cable, source_path: source });
+                            batch.push(*inc);
                         }
                         Parsed::Failed(f) => {
                             report.failed += 1;
@@ -226,7 +249,7 @@ impl Archive {
                         }
                     }
                     if batch.len() >= batch_size {
-                        flush(&mut batch, &mut report)?;
+                        flush(&mut batch, &mut report, false)?;
                         progress(&Progress {
                             bytes_read: bytes_read.load(Ordering::Relaxed),
                             bytes_total,
@@ -245,7 +268,7 @@ impl Archive {
                     });
                 }
             }
-            flush(&mut batch, &mut report)
+            flush(&mut batch, &mut report, true)
         });
         outcome?;
         writer.wait_merging_threads()?;
@@ -268,13 +291,14 @@ impl Archive {
         Ok(report)
     }
 
-    /// Stores a batch (one transaction), then indexes what changed (one commit).
-    fn commit_batch(
+    /// Stores a batch (one transaction) and adds what changed to the index
+    /// writer. Returns whether anything was added.
+    fn store_batch(
         &mut self,
         batch: &[Incoming],
         writer: &mut tantivy::IndexWriter,
         report: &mut IngestReport,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let crate::store::BatchOutcome { outcomes, changed } = self.store.put_batch(batch, now_unix())?;
         for o in &outcomes {
             match o {
@@ -283,15 +307,17 @@ impl Archive {
                 PutOutcome::Unchanged => report.unchanged += 1,
             }
         }
-        if changed.is_empty() {
-            return Ok(());
-        }
-        let index = self.index.as_ref().ok_or_else(|| Error::Corrupt("no index".into()))?;
-        for (i, version_id) in changed {
-            let c = &batch[i].cable;
+        let index = self.index()?;
+        for (i, version_id) in &changed {
+            let c = &batch[*i].cable;
             writer.delete_term(index.id_term(c.id.as_str()));
-            writer.add_document(index.document(c, version_id))?;
+            writer.add_document(index.document(c, *version_id))?;
         }
+        Ok(!changed.is_empty())
+    }
+
+    /// Commits the index with the store's watermark as payload.
+    fn commit_index(&self, writer: &mut tantivy::IndexWriter) -> Result<()> {
         let watermark = self.store.max_latest_version()?;
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&watermark.to_string());

@@ -7,7 +7,7 @@ pub mod syntax;
 use std::ops::Bound;
 
 use serde::Serialize;
-use tantivy::collector::sort_key::{SortBySimilarityScore, SortByString};
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery, RegexQuery,
@@ -17,7 +17,7 @@ use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
 
-use crate::index::{body_text, Fields};
+use crate::index::Fields;
 use crate::{Archive, Error, Result};
 use syntax::{Field as QField, Query};
 
@@ -396,10 +396,10 @@ impl Archive {
         let want_facets = req.facets || req.histogram;
         let top = TopDocs::with_limit(req.per_page).and_offset(offset);
         let facets = want_facets.then_some(facet_collector);
-        // Ties are broken by cable id, so that the order does not depend on
-        // how documents happen to be laid out in segments (reindex gives the
-        // same pages).
-        let by_id = (SortByString::for_field("id"), Order::Asc);
+        // Ties are broken by store version id (a u64 fast field, cheap to
+        // read), so that the order does not depend on how documents happen
+        // to be laid out in segments: reindex gives the same pages.
+        let by_id = (SortByStaticFastValue::<u64>::for_field("version"), Order::Asc);
         type Found = (Vec<(Option<f32>, DocAddress)>, usize, Option<FacetCounts>);
         let (docs, total, counted): Found = match req.sort {
             Sort::Relevance => {
@@ -434,8 +434,7 @@ impl Archive {
             })?;
             let mut snippets = Vec::new();
             if let Some(g) = &snippet_gen {
-                let c = self.store.cable(&id, None)?;
-                let s = g.snippet(&body_text(&c));
+                let s = g.snippet(&self.store.latest_text(&id)?);
                 if !s.is_empty() {
                     let range = s.fragment_range();
                     snippets.push(Snippet {

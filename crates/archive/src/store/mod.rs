@@ -106,6 +106,22 @@ pub struct Incoming {
     pub cable: Cable,
     /// Where it came from (file, and record for CSV).
     pub source_path: String,
+    /// Its content hash.
+    pub hash: ContentHash,
+    /// The cable encoded for storage (compressed JSON).
+    pub blob: Vec<u8>,
+}
+
+impl Incoming {
+    /// Hashes and encodes a cable for storage (done on the parser threads,
+    /// so that the single writer only writes).
+    pub fn new(cable: Cable, source_path: String) -> Result<Incoming> {
+        let hash = content_hash(&cable.raw_header, &cable.raw_body);
+        let json = serde_json::to_vec(&cable)
+            .map_err(|e| Error::Corrupt(format!("{}: cannot encode: {e}", cable.id)))?;
+        let blob = zstd::bulk::compress(&json, 3).map_err(|e| Error::io("zstd", e))?;
+        Ok(Incoming { cable, source_path, hash, blob })
+    }
 }
 
 /// The SQLite store.
@@ -150,6 +166,8 @@ impl Store {
             // WAL: readers never block the writer; a killed writer loses at
             // most its open transaction.
             conn.pragma_update(None, "journal_mode", "WAL")?;
+            // Checkpoint every ~64 MB of WAL rather than every 4 MB.
+            conn.pragma_update(None, "wal_autocheckpoint", 4_096)?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
         let mut store = Store { conn };
@@ -208,16 +226,13 @@ impl Store {
             for (i, inc) in batch.iter().enumerate() {
                 let c = &inc.cable;
                 let id = c.id.as_str();
-                let hash = content_hash(&c.raw_header, &c.raw_body);
+                let hash = inc.hash;
                 if find_hash.exists(params![id, &hash[..]])? {
                     outcomes.push(PutOutcome::Unchanged);
                     continue;
                 }
                 let count: Option<u32> = find_cable.query_row([id], |r| r.get(0)).optional()?;
                 let seq = count.unwrap_or(0) + 1;
-                let json =
-                    serde_json::to_vec(c).map_err(|e| Error::Corrupt(format!("{id}: cannot encode: {e}")))?;
-                let blob = zstd::bulk::compress(&json, 3).map_err(|e| Error::io("zstd", e))?;
                 insert_version.execute(params![
                     id,
                     seq,
@@ -231,7 +246,7 @@ impl Store {
                     c.classification.to_string(),
                     c.origin,
                     c.subject,
-                    blob,
+                    inc.blob,
                 ])?;
                 let version_id = tx.last_insert_rowid();
                 upsert_cable.execute(params![id, version_id, seq])?;
@@ -309,6 +324,38 @@ impl Store {
                 }
             }
         }
+    }
+
+    /// The clean text of a cable's latest version (its paragraphs joined, as
+    /// indexed), decoding only that part of the stored cable.
+    pub fn latest_text(&self, id: &str) -> Result<String> {
+        #[derive(serde::Deserialize)]
+        struct Para {
+            text: String,
+        }
+        #[derive(serde::Deserialize)]
+        struct Paras {
+            paragraphs: Vec<Para>,
+        }
+        let blob: Vec<u8> = self
+            .conn
+            .prepare_cached("SELECT cable FROM versions WHERE version_id = (SELECT latest_version FROM cables WHERE id = ?1)")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::CableNotFound(id.to_owned()))?;
+        let json = zstd::stream::decode_all(&blob[..])
+            .map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decompress: {e}")))?;
+        let p: Paras = serde_json::from_slice(&json)
+            .map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decode: {e}")))?;
+        // Joined exactly as `Cable::clean_text` joins them for the index.
+        let mut out = String::new();
+        for para in p.paragraphs {
+            if !out.is_empty() {
+                out.push_str("\n\n");
+            }
+            out.push_str(&para.text);
+        }
+        Ok(out)
     }
 
     /// Ids a cable cites (its latest version's REF list), in order.
