@@ -54,6 +54,8 @@ pub enum Command {
     Check(cmd::check::CheckArgs),
     /// Rebuild the search index from the store.
     Reindex(cmd::check::ReindexArgs),
+    /// Serve the archive: web UI and JSON API (read-only).
+    Serve(cmd::serve::ServeArgs),
 }
 
 impl Cli {
@@ -70,6 +72,7 @@ impl Cli {
             Command::Diff(args) => args.run(&archive),
             Command::Check(args) => args.run(&archive),
             Command::Reindex(args) => args.run(&archive),
+            Command::Serve(args) => args.run(&archive),
         }
     }
 }

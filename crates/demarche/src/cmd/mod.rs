@@ -5,6 +5,7 @@ pub mod ingest;
 pub mod parse;
 pub mod refs;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod versions;
 

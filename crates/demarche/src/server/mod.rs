@@ -1,0 +1,114 @@
+//! `demarche serve`: a JSON API and a server-rendered web UI over one set of
+//! handlers. [`router`] builds the whole application, so HTTP tests need no
+//! socket (`tower::ServiceExt::oneshot`).
+//!
+//! Archive calls are blocking (SQLite, tantivy): they run on tokio's
+//! blocking pool, each with an archive handle taken from a small pool.
+
+mod api;
+mod error;
+mod pages;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::http::{header, HeaderValue};
+use axum::routing::get;
+use axum::Router;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use archive::Archive;
+pub use error::HttpError;
+
+/// The largest page size served over HTTP.
+pub const MAX_PER_PAGE: usize = 100;
+/// How long a request may take.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// The Content-Security-Policy of every response: no script at all, styles
+/// only from this server.
+pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+                       base-uri 'none'; frame-ancestors 'none'";
+
+/// Shared state: where the archive is, and a pool of open read-only handles.
+#[derive(Clone)]
+pub struct AppState {
+    dir: PathBuf,
+    pool: Arc<Mutex<Vec<Archive>>>,
+}
+
+impl AppState {
+    /// State over the archive in `dir` (opened once now, to fail early).
+    pub fn open(dir: &Path) -> archive::Result<AppState> {
+        let first = Archive::open(dir)?;
+        Ok(AppState { dir: dir.to_path_buf(), pool: Arc::new(Mutex::new(vec![first])) })
+    }
+
+    /// Runs `f` with an archive handle on the blocking pool.
+    pub async fn with_archive<T, F>(&self, f: F) -> Result<T, HttpError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Archive) -> archive::Result<T> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let taken = state.pool.lock().ok().and_then(|mut p| p.pop());
+            let archive = match taken {
+                Some(a) => a,
+                None => Archive::open(&state.dir)?,
+            };
+            let out = f(&archive);
+            if let Ok(mut p) = state.pool.lock() {
+                if p.len() < 16 {
+                    p.push(archive);
+                }
+            }
+            out
+        })
+        .await
+        .map_err(|e| HttpError::internal(format!("worker failed: {e}")))?
+        .map_err(HttpError::from)
+    }
+}
+
+/// The application: JSON API under `/api`, pages elsewhere, security
+/// headers on every response, a request time limit.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::search))
+        .route("/cable/{id}", get(pages::cable))
+        .route("/static/style.css", get(pages::stylesheet))
+        .route("/api/search", get(api::search))
+        .route("/api/cable/{id}", get(api::cable))
+        .route("/api/cable/{id}/refs", get(api::refs))
+        .route("/api/cable/{id}/versions", get(api::versions))
+        .route("/api/cable/{id}/diff", get(api::diff))
+        .fallback(pages::not_found)
+        .with_state(state)
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+}
+
+/// Serves until Ctrl-C.
+pub async fn serve(state: AppState, bind: std::net::SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(bind).await?;
+    eprintln!("demarche serving on http://{}", listener.local_addr()?);
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
