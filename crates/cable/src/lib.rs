@@ -52,6 +52,8 @@ pub mod source;
 mod station;
 pub mod subject;
 pub mod tags;
+#[cfg(test)]
+mod test_fragments;
 
 pub use classification::{Caveat, Classification, Level, Marking};
 pub use clean::clean_content;

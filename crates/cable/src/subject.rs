@@ -394,44 +394,7 @@ mod tests {
             let _ = parse_subject(s, false);
         }
     }
-    const FRAGMENTS: &[&str] = &[
-        "TAGS",
-        "TAG ",
-        "SUBJECT",
-        "SUBJ:",
-        ":",
-        " ",
-        "\n",
-        "\r\n",
-        "(",
-        ")",
-        ",",
-        "1. (C) ",
-        "PREL",
-        "ITPHUM",
-        "é",
-        "¶",
-        "&#",
-        "8217;",
-        "REF:",
-        "C O N",
-        "-----",
-        "PAGE 02 ",
-        "ROME 01059 01 OF 04 281501Z",
-        "xx",
-        "End Summary.",
-        "Summary: ",
-        "SIPDIS",
-        "\\",
-        "OVIP ",
-        "HUMAN RIGHTS",
-        "JOHN",
-        "\u{0}",
-        "KFRDKIRFCVIS",
-        "AND ",
-        "(S)",
-        "\t",
-    ];
+    use crate::test_fragments::FRAGMENTS;
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
