@@ -97,18 +97,10 @@ impl SearchIndex {
     /// Opens the index in `dir`, creating it (empty) when absent.
     pub fn open_or_create(dir: &Path) -> Result<SearchIndex> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let (schema, fields) = schema();
-        let has_meta = dir.join("meta.json").exists();
-        let index =
-            if has_meta { Index::open_in_dir(dir)? } else { Index::create_in_dir(dir, schema.clone())? };
-        if index.schema() != schema {
-            return Err(Error::Corrupt(format!(
-                "index at {} has another schema (made by another demarche version): run `demarche reindex`",
-                dir.display()
-            )));
+        if !dir.join("meta.json").exists() {
+            Index::create_in_dir(dir, schema().0)?;
         }
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { index, reader, fields })
+        SearchIndex::open(dir)
     }
 
     /// Opens an existing index read-only.
