@@ -152,7 +152,7 @@ impl Archive {
             writer.add_document(index.document(&c, info.version_id))?;
         }
         let mut prepared = writer.prepare_commit()?;
-        prepared.set_payload(&max.to_string());
+        prepared.set_payload(&crate::index::payload(max));
         prepared.commit()?;
         writer.wait_merging_threads()?;
         index.reload()?;

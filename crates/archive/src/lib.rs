@@ -38,4 +38,4 @@ pub use archive::Archive;
 pub use check::CheckReport;
 pub use error::{Error, ErrorKind, Result};
 pub use ingest::{IngestOptions, IngestReport, Progress};
-pub use query::{SearchRequest, SearchResults, Sort};
+pub use query::{BrowseBy, SearchRequest, SearchResults, Sort};

@@ -48,7 +48,7 @@ pub struct Fields {
     pub signer: Field,
     /// Created, unix seconds (indexed, fast).
     pub created: Field,
-    /// Facets: /tag, /origin, /class, /year, /month.
+    /// Facets: /tag, /origin, /class (level), /caveat, /year, /month.
     pub facets: Field,
 }
 
@@ -91,6 +91,22 @@ pub struct SearchIndex {
     reader: IndexReader,
     /// Its fields.
     pub fields: Fields,
+}
+
+/// The layout of the documents (which facets, which tokens). Bump it when
+/// [`SearchIndex::document`] changes meaning without the schema changing:
+/// indexes of another layout are rebuilt document by document.
+pub const LAYOUT: u32 = 2;
+
+/// The commit payload recording `watermark`, the highest store version id
+/// indexed, under the current [`LAYOUT`].
+pub fn payload(watermark: i64) -> String {
+    format!("layout {LAYOUT} watermark {watermark}")
+}
+
+fn parse_payload(payload: &str) -> Option<i64> {
+    let rest = payload.strip_prefix(&format!("layout {LAYOUT} watermark "))?;
+    rest.parse().ok()
 }
 
 impl SearchIndex {
@@ -149,9 +165,12 @@ impl SearchIndex {
     }
 
     /// The highest store version id indexed, from the last commit's payload.
+    /// An index laid out by another demarche version (another
+    /// [`LAYOUT`]) counts as holding nothing, so that opening the archive
+    /// for writing re-indexes every cable.
     pub fn watermark(&self) -> Result<i64> {
         let metas = self.index.load_metas()?;
-        Ok(metas.payload.as_deref().and_then(|p| p.parse().ok()).unwrap_or(0))
+        Ok(metas.payload.as_deref().and_then(parse_payload).unwrap_or(0))
     }
 
     /// Number of documents (cables) in the last commit.
@@ -207,12 +226,16 @@ impl SearchIndex {
         for r in c.header.to.iter().chain(&c.header.info) {
             add_recipient(&mut d, f.to, r);
         }
-        let class = c.classification.to_string();
-        d.add_text(f.class, c.classification.level.name().to_lowercase());
-        d.add_text(f.class, class.to_lowercase());
-        d.add_facet(f.facets, Facet::from_path(["class", class.as_str()]));
+        // The facet is the level, as `class:secret` selects the level:
+        // counts and the searches they link to agree. Caveats are their own
+        // facet, as `caveat:` is its own field.
+        let level = c.classification.level.name();
+        d.add_text(f.class, level.to_lowercase());
+        d.add_text(f.class, c.classification.to_string().to_lowercase());
+        d.add_facet(f.facets, Facet::from_path(["class", level]));
         for cv in &c.caveats {
-            d.add_text(f.caveat, cv.name().to_lowercase());
+            d.add_text(f.caveat, caveat_token(cv.name()));
+            d.add_facet(f.facets, Facet::from_path(["caveat", cv.name()]));
         }
         for id in c.cited_ids() {
             d.add_text(f.cites, id.as_str());
@@ -230,6 +253,16 @@ impl SearchIndex {
             );
         }
         d
+    }
+}
+
+/// The indexed form of a caveat: lower case without spaces
+/// (`forofficialuseonly`), as `caveat:` queries are read.
+pub fn caveat_token(name: &str) -> String {
+    let squeezed: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+    match cable::Caveat::from_word(&squeezed) {
+        Some(c) => c.name().chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase(),
+        None => squeezed.to_lowercase(),
     }
 }
 

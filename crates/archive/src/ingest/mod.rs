@@ -320,7 +320,7 @@ impl Archive {
     fn commit_index(&self, writer: &mut tantivy::IndexWriter) -> Result<()> {
         let watermark = self.store.max_latest_version()?;
         let mut prepared = writer.prepare_commit()?;
-        prepared.set_payload(&watermark.to_string());
+        prepared.set_payload(&crate::index::payload(watermark));
         prepared.commit()?;
         Ok(())
     }

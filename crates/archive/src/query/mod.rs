@@ -120,6 +120,8 @@ pub struct Facets {
     pub origins: Vec<FacetCount>,
     /// Classifications.
     pub classifications: Vec<FacetCount>,
+    /// Handling caveats (`SIPDIS`, `NODIS`...).
+    pub caveats: Vec<FacetCount>,
     /// Years, in order.
     pub years: Vec<FacetCount>,
 }
@@ -252,7 +254,7 @@ impl<'a> Translator<'a> {
             Some(QField::Ref) => raw(f.cites, canonical_id(&joined)?),
             Some(QField::Tag) => raw(f.tag, joined.trim().to_uppercase()),
             Some(QField::Class) => raw(f.class, class_value(&joined)),
-            Some(QField::Caveat) => raw(f.caveat, joined.trim().to_lowercase().replace(' ', "")),
+            Some(QField::Caveat) => raw(f.caveat, crate::index::caveat_token(&joined)),
             Some(QField::Signer) => raw(f.signer, joined.trim().to_lowercase()),
         })
     }
@@ -386,7 +388,7 @@ impl Archive {
 
         let mut facet_collector = FacetCollector::for_field("facets");
         if req.facets {
-            for root in ["/tag", "/origin", "/class", "/year"] {
+            for root in ["/tag", "/origin", "/class", "/caveat", "/year"] {
                 facet_collector.add_facet(root);
             }
         }
@@ -436,12 +438,10 @@ impl Archive {
             if let Some(g) = &snippet_gen {
                 let s = g.snippet(&self.store.latest_text(&id)?);
                 if !s.is_empty() {
-                    let range = s.fragment_range();
                     snippets.push(Snippet {
                         text: s.fragment().to_owned(),
                         highlights: s.highlighted().iter().map(|r| (r.start, r.end)).collect(),
                     });
-                    let _ = range;
                 }
             }
             hits.push(Hit {
@@ -460,6 +460,7 @@ impl Archive {
                     tags: facet_counts(&fc, "/tag", Some(30)),
                     origins: facet_counts(&fc, "/origin", Some(30)),
                     classifications: facet_counts(&fc, "/class", None),
+                    caveats: facet_counts(&fc, "/caveat", None),
                     years: facet_counts(&fc, "/year", None),
                 }),
                 req.histogram.then(|| facet_counts(&fc, "/month", None)),
@@ -476,6 +477,98 @@ impl Archive {
             facets,
             histogram,
         })
+    }
+}
+
+/// What the whole archive can be browsed by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BrowseBy {
+    /// The originating post (`Embassy Kabul`).
+    Origin,
+    /// TAGS entries.
+    Tag,
+    /// Classification level (`SECRET`), as `class:` selects it.
+    Classification,
+    /// Handling caveats (`SIPDIS`, `NODIS`).
+    Caveat,
+    /// Year of creation.
+    Year,
+    /// Month of creation (`2008-12`).
+    Month,
+}
+
+impl BrowseBy {
+    /// Every way to browse.
+    pub const ALL: [BrowseBy; 6] = [
+        BrowseBy::Origin,
+        BrowseBy::Tag,
+        BrowseBy::Classification,
+        BrowseBy::Caveat,
+        BrowseBy::Year,
+        BrowseBy::Month,
+    ];
+
+    /// The name used in URLs and on the command line (`origin`, `tag`...).
+    pub fn name(self) -> &'static str {
+        match self {
+            BrowseBy::Origin => "origin",
+            BrowseBy::Tag => "tag",
+            BrowseBy::Classification => "classification",
+            BrowseBy::Caveat => "caveat",
+            BrowseBy::Year => "year",
+            BrowseBy::Month => "month",
+        }
+    }
+
+    /// Parses [`BrowseBy::name`].
+    pub fn from_name(name: &str) -> Option<BrowseBy> {
+        BrowseBy::ALL.into_iter().find(|b| b.name() == name)
+    }
+
+    /// The query (in the [`syntax`] language) selecting the cables with `value`.
+    pub fn query_for(self, value: &str) -> String {
+        let quoted = if !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric()) {
+            value.to_owned()
+        } else {
+            format!("\"{}\"", value.replace('"', ""))
+        };
+        match self {
+            BrowseBy::Origin => format!("origin:{quoted}"),
+            BrowseBy::Tag => format!("tag:{quoted}"),
+            BrowseBy::Classification => format!("class:{quoted}"),
+            BrowseBy::Caveat => format!("caveat:{quoted}"),
+            BrowseBy::Year | BrowseBy::Month => format!("created:{value}"),
+        }
+    }
+
+    fn facet_root(self) -> &'static str {
+        match self {
+            BrowseBy::Origin => "/origin",
+            BrowseBy::Tag => "/tag",
+            BrowseBy::Classification => "/class",
+            BrowseBy::Caveat => "/caveat",
+            BrowseBy::Year => "/year",
+            BrowseBy::Month => "/month",
+        }
+    }
+}
+
+impl Archive {
+    /// Every value of `by` in the archive with its number of cables: origins,
+    /// tags and classifications by count (most first, then by name), years
+    /// and months in date order.
+    pub fn browse(&self, by: BrowseBy) -> Result<Vec<FacetCount>> {
+        let index = self.index()?;
+        let mut collector = FacetCollector::for_field("facets");
+        collector.add_facet(by.facet_root());
+        let counts = index.searcher().search(&AllQuery, &collector)?;
+        let mut values = facet_counts(&counts, by.facet_root(), None);
+        match by {
+            BrowseBy::Year | BrowseBy::Month => values.sort_by(|a, b| a.value.cmp(&b.value)),
+            _ => values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value))),
+        }
+        Ok(values)
     }
 }
 

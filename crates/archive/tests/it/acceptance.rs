@@ -194,3 +194,73 @@ fn reference_graph_both_ways() {
         Err(archive::Error::CableNotFound(_))
     ));
 }
+
+#[test]
+fn browsing_lists_every_value_and_each_value_searches_to_its_count() {
+    let (a, _) = corpus_archive();
+    for by in archive::BrowseBy::ALL {
+        let values = a.browse(by).unwrap();
+        assert!(!values.is_empty(), "{by:?}");
+        if matches!(by, archive::BrowseBy::Year | archive::BrowseBy::Month) {
+            assert!(values.windows(2).all(|w| w[0].value < w[1].value), "{by:?} in date order");
+        } else {
+            assert!(values.windows(2).all(|w| w[0].count >= w[1].count), "{by:?} most first");
+        }
+        if matches!(by, archive::BrowseBy::Origin | archive::BrowseBy::Classification | archive::BrowseBy::Year) {
+            let sum: u64 = values.iter().map(|v| v.count).sum();
+            assert_eq!(sum, 1295, "{by:?}: every cable has exactly one");
+        }
+        // The first, a middle and the last value: the search the browse
+        // page links to finds exactly the counted cables.
+        for v in [&values[0], &values[values.len() / 2], &values[values.len() - 1]] {
+            let mut req = SearchRequest::new(by.query_for(&v.value));
+            req.snippets = false;
+            let total = a.search(&req).unwrap_or_else(|e| panic!("{by:?} {}: {e}", v.value)).total;
+            assert_eq!(total, v.count, "{by:?} {:?} -> {}", v.value, by.query_for(&v.value));
+        }
+    }
+    let origins = a.browse(archive::BrowseBy::Origin).unwrap();
+    assert!(origins.iter().any(|o| o.value == "Embassy Kabul"), "{origins:?}");
+}
+
+#[test]
+fn an_index_laid_out_by_an_older_version_is_rebuilt_on_open() {
+    let (_tmp, a, _) = fresh_archive(&[cable_dir().join("2008/12")]);
+    let dir = a.dir().to_path_buf();
+    let cables = a.store().cable_count().unwrap();
+    // Commit what an older demarche wrote: a bare watermark, facets of
+    // another meaning.
+    {
+        let index = a.index().unwrap();
+        let mut writer = index.writer(50_000_000).unwrap();
+        let mut prepared = writer.prepare_commit().unwrap();
+        prepared.set_payload(&a.store().max_latest_version().unwrap().to_string());
+        prepared.commit().unwrap();
+    }
+    drop(a);
+    let old = archive::index::SearchIndex::open(&dir.join("index")).unwrap();
+    assert_eq!(old.watermark().unwrap(), 0, "an old layout counts as indexing nothing");
+    drop(old);
+
+    let a = Archive::open(&dir).unwrap();
+    assert!(a.index().unwrap().watermark().unwrap() > 0, "rebuilt on open");
+    assert_eq!(a.index().unwrap().num_docs(), cables);
+    assert!(a.check().unwrap().ok(), "{:?}", a.check().unwrap().problems);
+    let classes = a.browse(archive::BrowseBy::Classification).unwrap();
+    assert!(classes.iter().all(|c| !c.value.contains("//")), "{classes:?}");
+}
+
+#[test]
+fn caveats_are_found_in_any_spelling() {
+    let (a, _) = corpus_archive();
+    let count = |q: &str| {
+        let mut req = SearchRequest::new(q);
+        req.snippets = false;
+        a.search(&req).unwrap_or_else(|e| panic!("{q}: {e}")).total
+    };
+    let fouo = count("caveat:\"FOR OFFICIAL USE ONLY\"");
+    assert!(fouo > 0);
+    assert_eq!(count("caveat:FOUO"), fouo);
+    assert_eq!(count("caveat:forofficialuseonly"), fouo);
+    assert!(count("caveat:sipdis") > count("caveat:nodis"));
+}

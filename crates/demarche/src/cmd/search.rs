@@ -36,7 +36,7 @@ pub struct SearchArgs {
     /// Order.
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
     pub sort: SortArg,
-    /// Show facet counts (tags, origins, classifications, years).
+    /// Show facet counts (tags, origins, classification levels, caveats, years).
     #[arg(long)]
     pub facets: bool,
     /// Show a per-month histogram.
@@ -94,6 +94,7 @@ impl SearchArgs {
                 ("tags", &f.tags),
                 ("origins", &f.origins),
                 ("classifications", &f.classifications),
+                ("caveats", &f.caveats),
                 ("years", &f.years),
             ] {
                 let items: Vec<String> = list.iter().map(|c| format!("{} ({})", c.value, c.count)).collect();

@@ -138,7 +138,7 @@ pub async fn search(
         div.layout {
             aside.facets {
                 @if let Some(f) = &results.facets {
-                    @for (name, field, list) in [("Tags", "tag", &f.tags), ("Origin", "origin", &f.origins), ("Classification", "class", &f.classifications), ("Year", "created", &f.years)] {
+                    @for (name, field, list) in [("Tags", "tag", &f.tags), ("Origin", "origin", &f.origins), ("Classification", "class", &f.classifications), ("Caveat", "caveat", &f.caveats), ("Year", "created", &f.years)] {
                         h3 { (name) }
                         ul {
                             @for c in list.iter().take(15) {
