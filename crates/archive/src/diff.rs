@@ -9,6 +9,7 @@ use crate::{Archive, Error, Result};
 
 /// A run of words that is the same, removed or added.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "op", content = "text", rename_all = "snake_case")]
 pub enum Change {
     /// In both versions.
@@ -21,6 +22,7 @@ pub enum Change {
 
 /// The difference between two versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionDiff {
     /// The cable.
     pub id: String,

@@ -9,6 +9,7 @@ use crate::{Archive, Error, Result};
 
 /// Which edges to follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// From a cable to the cables it cites.
@@ -21,6 +22,7 @@ pub enum Direction {
 
 /// A cable in the graph.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Node {
     /// Canonical id.
     pub id: String,
@@ -38,6 +40,7 @@ pub struct Node {
 
 /// A citation: `from` cites `to`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Edge {
     /// The citing cable.
     pub from: String,
@@ -47,6 +50,7 @@ pub struct Edge {
 
 /// The graph around a cable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Graph {
     /// The starting cable.
     pub root: String,

@@ -235,6 +235,8 @@ impl fmt::Display for Marking {
     }
 }
 
+crate::date::string_schema!(Marking);
+
 impl serde::Serialize for Marking {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.text)

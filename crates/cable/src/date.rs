@@ -195,9 +195,28 @@ macro_rules! serde_via_string {
                 s.parse().map_err(serde::de::Error::custom)
             }
         }
+        $crate::date::string_schema!($t);
     };
 }
 pub(crate) use serde_via_string;
+
+/// With the `openapi` feature: a type that is a string in JSON has the
+/// string schema.
+macro_rules! string_schema {
+    ($t:ty) => {
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $t {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .into()
+            }
+        }
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $t {}
+    };
+}
+pub(crate) use string_schema;
 serde_via_string!(Date);
 serde_via_string!(DateTime);
 

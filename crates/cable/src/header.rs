@@ -8,6 +8,7 @@ use crate::ReferenceData;
 
 /// Message precedence: how fast it must be handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Precedence {
     /// Z: FLASH.
@@ -45,6 +46,7 @@ impl Precedence {
 
 /// An addressee (or the sender) of a telegram.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recipient {
     /// The line as written, trimmed (`RUEHBUL/AMEMBASSY KABUL IMMEDIATE 0000`).
     pub text: String,
@@ -64,6 +66,7 @@ pub struct Recipient {
 
 /// A decoded routing header.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Header {
     /// Transmission identification (`VZCZCXYZ0010`).
     #[serde(skip_serializing_if = "Option::is_none", default)]

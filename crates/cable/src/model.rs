@@ -7,6 +7,7 @@ use crate::{Caveat, Classification, Date, DateTime, Marking, RefId, Reference, T
 
 /// The published format a cable was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     /// A WikiLeaks cable page (cablegate.wikileaks.org, 2010-2011).
@@ -36,6 +37,7 @@ impl Format {
 /// Every field says what the source says: nothing is invented. Where the
 /// source does not give a value the field is `None` or empty.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cable {
     /// Canonical id, e.g. `08STATE134777`.
     pub id: RefId,
@@ -111,6 +113,7 @@ impl Cable {
 
 /// The E.O. 12958 (or 13526) declassification line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Declassification {
     /// The line as written (`EO 12958 DECL: 12/29/2018`).
     pub text: String,
@@ -122,6 +125,7 @@ pub struct Declassification {
 
 /// The `Classified By:` line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClassifiedBy {
     /// The line as written, joined over continuation lines.
     pub text: String,
@@ -135,6 +139,7 @@ pub struct ClassifiedBy {
 
 /// A paragraph of the body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Paragraph {
     /// The paragraph number as written (`3`); 0 for the unnumbered text before paragraph 1.
     pub number: u32,
@@ -148,6 +153,7 @@ pub struct Paragraph {
 
 /// A redaction: a run of `X` standing for removed text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Redaction {
     /// Byte offset in `raw_body`.
     pub offset: usize,

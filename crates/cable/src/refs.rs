@@ -11,6 +11,7 @@ mod scan;
 
 /// What a reference points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ReferenceKind {
     /// Another cable; [`Reference::cable`] holds its canonical id.
@@ -32,6 +33,7 @@ pub enum ReferenceKind {
 
 /// One entry of a cable's REF list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reference {
     /// What it points at.
     pub kind: ReferenceKind,

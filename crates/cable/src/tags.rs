@@ -10,6 +10,7 @@
 //! (country codes, common codes, multi-word tags, given names, typos) hold
 //! what only a list can say.
 
+mod meanings;
 mod tables;
 
 use std::sync::LazyLock;
@@ -21,6 +22,7 @@ use crate::subject::{header_region, subject_keyword};
 
 /// What a TAGS entry stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TagKind {
     /// A State Department subject code (`PREL` external political relations, `PARM` arms control).
@@ -35,6 +37,7 @@ pub enum TagKind {
 
 /// One TAGS entry and what it stands for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tag {
     /// The tag, upper case, canonical spelling.
     pub code: String,

@@ -35,6 +35,12 @@ fn archive_dir() -> &'static Path {
             .ingest(&[corpus.join("2008"), corpus.join("2009"), hostile], &parser, &archive::IngestOptions::default(), &mut |_| {})
             .unwrap();
         assert_eq!(r.failed, 0, "{:?}", r.failures);
+        // A second release of 09STATE52368 with a name redacted: two versions.
+        let original = std::fs::read_to_string(corpus.join("2009/05/09STATE52368.html")).unwrap();
+        let redacted = tmp.path().join("09STATE52368.html");
+        std::fs::write(&redacted, original.replace("Pickard", "XXXXXXXXXXXX")).unwrap();
+        let r = a.ingest(&[redacted], &parser, &archive::IngestOptions::default(), &mut |_| {}).unwrap();
+        assert_eq!(r.new_versions, 1, "{r:?}");
         (tmp, dir)
     });
     dir
@@ -165,4 +171,134 @@ async fn security_headers_on_every_response() {
         assert_eq!(h["x-content-type-options"], "nosniff", "{uri}");
         assert_eq!(h["x-frame-options"], "DENY", "{uri}");
     }
+}
+
+#[tokio::test]
+async fn versions_are_permalinked_and_the_redaction_diff_is_shown() {
+    let (s, _, body) = get("/cable/09STATE52368").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.contains("version 2 of 2"), "{body}");
+    assert!(body.contains("<del>Pickard</del>"), "the redacted name struck out: {body}");
+    assert!(body.contains("<ins>XXXXXXXXXXXX</ins>"));
+    assert!(body.contains("href=\"/cable/09STATE52368?v=1\""), "older version linked");
+    let (s, _, body) = get("/cable/09STATE52368?v=1").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.contains("version 1 of 2") && body.contains("Pickard agreed"), "version 1 text");
+    assert!(body.contains("/cable/09STATE52368?v=1"), "cite block names the version");
+    for bad in ["/cable/09STATE52368?v=3", "/cable/09STATE52368?v=0", "/cable/09STATE52368?v=x"] {
+        assert_eq!(get(bad).await.0, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    let (s, _, body) = get("/api/cable/09STATE52368?v=1").await;
+    assert_eq!(s, StatusCode::OK);
+    let v = json(&body);
+    assert_eq!(v["version"], 1);
+    assert!(v["cable"]["raw_body"].as_str().unwrap().contains("Pickard"));
+    let (_, _, body) = get("/api/cable/09STATE52368/diff").await;
+    let d = json(&body);
+    // "Pickard" is named 14 times: 14 words out, 14 redactions in.
+    assert_eq!((d["removed_words"].as_u64(), d["added_words"].as_u64()), (Some(14), Some(14)));
+}
+
+#[tokio::test]
+async fn search_page_draws_the_histogram_and_cable_page_the_graph() {
+    let (_, _, body) = get("/?q=%22cluster+munitions%22").await;
+    let svg = &body[body.find("<svg").expect("histogram inlined")..];
+    assert!(svg.contains("<rect"), "bars");
+    assert!(body.contains("Matching cables per month"));
+    assert!(body.contains("/export?q=") && body.contains("format=csv") && body.contains("format=json"));
+    let (_, _, body) = get("/cable/08STATE134777").await;
+    let svg = &body[body.find("<svg").expect("graph inlined")..];
+    assert!(svg.contains("08STATE125608"), "cited cable drawn");
+    assert!(body.contains("subject: arms control and disarmament"), "TAGS explained");
+    assert!(body.contains("country: Afghanistan"));
+}
+
+#[tokio::test]
+async fn browse_by_every_facet_links_to_searches() {
+    let (s, _, body) = get("/browse").await;
+    assert_eq!(s, StatusCode::OK);
+    for by in ["origin", "tag", "classification", "caveat", "year", "month"] {
+        assert!(body.contains(&format!("href=\"/browse/{by}\"")), "{by}");
+        let (s, _, page) = get(&format!("/browse/{by}")).await;
+        assert_eq!(s, StatusCode::OK, "{by}");
+        assert!(page.contains("<table>"), "{by}");
+        let (s, _, api) = get(&format!("/api/browse/{by}")).await;
+        assert_eq!(s, StatusCode::OK, "{by}");
+        assert!(!json(&api).as_array().unwrap().is_empty(), "{by}");
+    }
+    let (_, _, page) = get("/browse/origin").await;
+    assert!(page.contains("origin%3A%22Embassy+Kabul%22"), "a value links to its search: {page}");
+    let months = json(&get("/api/browse/month").await.2);
+    let months: Vec<&str> = months.as_array().unwrap().iter().map(|m| m["value"].as_str().unwrap()).collect();
+    assert!(months.windows(2).all(|w| w[0] < w[1]) && months.contains(&"2008-12"), "{months:?}");
+    assert_eq!(get("/browse/colour").await.0, StatusCode::NOT_FOUND);
+    let (s, _, body) = get("/api/browse/colour").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(json(&body)["error"].as_str().unwrap().contains("origin"));
+}
+
+#[tokio::test]
+async fn search_results_export_as_csv_and_json() {
+    let total = json(&get("/api/search?q=kabul").await.2)["total"].as_u64().unwrap();
+    assert!(total > 10, "more than one page");
+    let (s, h, csv) = get("/export?q=kabul&sort=date").await;
+    assert_eq!(s, StatusCode::OK, "{csv}");
+    assert!(h["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(h["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert_eq!(h["x-total-count"].to_str().unwrap(), total.to_string());
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines[0], "id,created,origin,classification,subject,url");
+    assert_eq!(lines.len() as u64, total + 1, "every hit, not one page");
+    let dates: Vec<&str> = lines[1..].iter().map(|l| l.split(',').nth(1).unwrap()).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    let (s, _, body) = get("/export?q=kabul&format=json").await;
+    assert_eq!(s, StatusCode::OK);
+    let e = json(&body);
+    assert_eq!(e["rows"].as_array().unwrap().len() as u64, total);
+    assert_eq!(e["truncated"], false);
+    assert!(e["rows"][0]["url"].as_str().unwrap().starts_with("/cable/"));
+    for bad in ["/export?q=kabul&format=xml", "/export?q=", "/export?q=%22open", "/export?q=x&sort=up"] {
+        let (s, _, body) = get(bad).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_json_route() {
+    let (s, _, body) = get("/api/openapi.json").await;
+    assert_eq!(s, StatusCode::OK);
+    let doc = json(&body);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    for p in [
+        "/api/search",
+        "/api/cable/{id}",
+        "/api/cable/{id}/refs",
+        "/api/cable/{id}/versions",
+        "/api/cable/{id}/diff",
+        "/api/browse/{by}",
+        "/export",
+    ] {
+        assert!(paths.contains_key(p), "{p} documented");
+    }
+    let search_params: Vec<&str> = paths["/api/search"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    for name in ["q", "page", "per_page", "sort", "facets", "histogram"] {
+        assert!(search_params.contains(&name), "{name} in {search_params:?}");
+    }
+    // What the schemas say is what the API answers.
+    let schemas = &doc["components"]["schemas"];
+    let answer = json(&get("/api/search?q=kabul&facets=true&histogram=true").await.2);
+    for (key, _) in answer.as_object().unwrap() {
+        assert!(schemas["SearchResults"]["properties"].get(key).is_some(), "SearchResults.{key} documented");
+    }
+    let cable = json(&get("/api/cable/08STATE134777").await.2);
+    for (key, _) in cable["cable"].as_object().unwrap() {
+        assert!(schemas["Cable"]["properties"].get(key).is_some(), "Cable.{key} documented");
+    }
+    assert!(schemas["ErrorBody"]["properties"].get("error").is_some());
 }

@@ -23,6 +23,7 @@ use syntax::{Field as QField, Query};
 
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
     /// BM25 relevance, subject matches weighing more (default).
@@ -75,6 +76,7 @@ impl SearchRequest {
 
 /// A snippet of matching text with the matched words marked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Snippet {
     /// The text fragment.
     pub text: String,
@@ -84,6 +86,7 @@ pub struct Snippet {
 
 /// One hit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hit {
     /// Canonical cable id.
     pub id: String,
@@ -104,6 +107,7 @@ pub struct Hit {
 
 /// A facet value and its count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FacetCount {
     /// The value (`PARM`, `Embassy Kabul`, `SECRET`, `2008`).
     pub value: String,
@@ -113,6 +117,7 @@ pub struct FacetCount {
 
 /// Facet counts over all matching cables.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Facets {
     /// TAGS, most frequent first (top 30).
     pub tags: Vec<FacetCount>,
@@ -128,6 +133,7 @@ pub struct Facets {
 
 /// The results of a search.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchResults {
     /// The query as given.
     pub query: String,
@@ -482,6 +488,7 @@ impl Archive {
 
 /// What the whole archive can be browsed by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BrowseBy {
     /// The originating post (`Embassy Kabul`).

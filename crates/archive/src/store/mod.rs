@@ -51,6 +51,7 @@ pub fn hex(hash: &[u8]) -> String {
 
 /// One stored version of a cable (without its decoded body).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionInfo {
     /// Global version number (increasing in ingest order).
     pub version_id: i64,

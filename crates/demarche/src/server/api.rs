@@ -8,10 +8,12 @@ use serde::{Deserialize, Serialize};
 use archive::graph::Direction;
 use archive::{SearchRequest, Sort};
 
+use super::error::ErrorBody;
 use super::{AppState, HttpError, MAX_PER_PAGE};
 
 /// Parameters of a search (the API's and the search page's).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// The query.
     pub q: Option<String>,
@@ -34,16 +36,7 @@ impl SearchParams {
         if per_page == 0 || per_page > MAX_PER_PAGE {
             return Err(HttpError::bad_request(format!("per_page must be between 1 and {MAX_PER_PAGE}")));
         }
-        let sort = match self.sort.as_deref().unwrap_or("relevance") {
-            "relevance" => Sort::Relevance,
-            "date" | "date_desc" => Sort::DateDesc,
-            "date_asc" => Sort::DateAsc,
-            other => {
-                return Err(HttpError::bad_request(format!(
-                    "sort {other:?}: use relevance, date or date_asc"
-                )))
-            }
-        };
+        let sort = parse_sort(self.sort.as_deref())?;
         Ok(SearchRequest {
             query: self.q.clone().unwrap_or_default(),
             page: self.page.unwrap_or(1),
@@ -56,11 +49,24 @@ impl SearchParams {
     }
 }
 
+/// Reads a `sort` parameter: `relevance` (default), `date` or `date_asc`.
+pub fn parse_sort(sort: Option<&str>) -> Result<Sort, HttpError> {
+    match sort.unwrap_or("relevance") {
+        "" | "relevance" => Ok(Sort::Relevance),
+        "date" | "date_desc" => Ok(Sort::DateDesc),
+        "date_asc" => Ok(Sort::DateAsc),
+        other => Err(HttpError::bad_request(format!("sort {other:?}: use relevance, date or date_asc"))),
+    }
+}
+
 fn params<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, HttpError> {
     q.map(|Query(p)| p).map_err(|e| HttpError::bad_request(e.body_text()))
 }
 
 /// `GET /api/search?q=...`: the same results as `demarche search --json`.
+#[utoipa::path(get, path = "/api/search", tag = "search", params(SearchParams),
+    responses((status = 200, description = "Hits, exact total, facets and histogram when asked", body = archive::SearchResults),
+              (status = 400, description = "Malformed query or parameters", body = ErrorBody)))]
 pub async fn search(
     State(state): State<AppState>,
     q: Result<Query<SearchParams>, QueryRejection>,
@@ -70,10 +76,12 @@ pub async fn search(
 }
 
 /// A cable with what the archive knows around it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CableView {
-    /// The parsed cable (latest version), raw text included.
+    /// The parsed cable (the asked-for version, else the latest), raw text included.
     pub cable: cable::Cable,
+    /// Which version `cable` is (1-based).
+    pub version: u32,
     /// Its versions, oldest first.
     pub versions: Vec<archive::store::VersionInfo>,
     /// Each cited cable and whether the archive holds it.
@@ -82,37 +90,59 @@ pub struct CableView {
     pub cited_by: Vec<String>,
 }
 
-/// Loads a cable view (shared by the API and the cable page).
-pub async fn load_cable(state: &AppState, id: String) -> Result<CableView, HttpError> {
-    state
-        .with_archive(move |a| {
-            let versions = a.versions(&id)?;
-            let canonical = versions[0].cable_id.clone();
-            let cable = a.store().cable(&canonical, None)?;
-            let cited: Vec<String> = cable.cited_ids().iter().map(|r| r.to_string()).collect();
-            let refs: Vec<&str> = cited.iter().map(String::as_str).collect();
-            let present = a.store().present(&refs)?;
-            let cited_by = a.store().cited_by(&canonical)?;
-            Ok(CableView {
-                references_present: cited.into_iter().zip(present).collect(),
-                cable,
-                versions,
-                cited_by,
-            })
-        })
-        .await
+/// Parameters of a cable view.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CableParams {
+    /// Version number (1-based); default the latest.
+    pub v: Option<u32>,
 }
 
-/// `GET /api/cable/{id}`.
+impl CableView {
+    /// Loads a cable view (shared by the API and the cable page).
+    pub fn load(a: &archive::Archive, id: &str, version: Option<u32>) -> archive::Result<CableView> {
+        let versions = a.versions(id)?;
+        let canonical = versions[0].cable_id.clone();
+        let latest = versions.len() as u32;
+        let version = version.unwrap_or(latest);
+        if version == 0 || version > latest {
+            return Err(archive::Error::BadRequest(format!(
+                "{canonical} has versions 1 to {latest}, not {version}"
+            )));
+        }
+        let cable = a.store().cable(&canonical, Some(version))?;
+        let cited: Vec<String> = cable.cited_ids().iter().map(|r| r.to_string()).collect();
+        let refs: Vec<&str> = cited.iter().map(String::as_str).collect();
+        let present = a.store().present(&refs)?;
+        let cited_by = a.store().cited_by(&canonical)?;
+        Ok(CableView {
+            references_present: cited.into_iter().zip(present).collect(),
+            cable,
+            version,
+            versions,
+            cited_by,
+        })
+    }
+}
+
+/// `GET /api/cable/{id}?v=`.
+#[utoipa::path(get, path = "/api/cable/{id}", tag = "cables",
+    params(("id" = String, Path, description = "Cable id in any common spelling (08STATE134777, 08 STATE 134777)"), CableParams),
+    responses((status = 200, description = "The parsed cable (raw text included), its versions, references and citations", body = CableView),
+              (status = 400, description = "Malformed id or version", body = ErrorBody),
+              (status = 404, description = "Not in the archive", body = ErrorBody)))]
 pub async fn cable(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    q: Result<Query<CableParams>, QueryRejection>,
 ) -> Result<Json<CableView>, HttpError> {
-    Ok(Json(load_cable(&state, id).await?))
+    let v = params(q)?.v;
+    Ok(Json(state.with_archive(move |a| CableView::load(a, &id, v)).await?))
 }
 
 /// Parameters of `refs`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RefsParams {
     /// Steps out (default 1).
     pub depth: Option<u32>,
@@ -121,6 +151,11 @@ pub struct RefsParams {
 }
 
 /// `GET /api/cable/{id}/refs?depth=&direction=`.
+#[utoipa::path(get, path = "/api/cable/{id}/refs", tag = "cables",
+    params(("id" = String, Path, description = "Cable id"), RefsParams),
+    responses((status = 200, description = "The reference graph around the cable", body = archive::graph::Graph),
+              (status = 400, description = "Bad parameters", body = ErrorBody),
+              (status = 404, description = "Not in the archive", body = ErrorBody)))]
 pub async fn refs(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -138,6 +173,10 @@ pub async fn refs(
 }
 
 /// `GET /api/cable/{id}/versions`.
+#[utoipa::path(get, path = "/api/cable/{id}/versions", tag = "cables",
+    params(("id" = String, Path, description = "Cable id")),
+    responses((status = 200, description = "Every version, oldest first", body = Vec<archive::store::VersionInfo>),
+              (status = 404, description = "Not in the archive", body = ErrorBody)))]
 pub async fn versions(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -146,7 +185,8 @@ pub async fn versions(
 }
 
 /// Parameters of `diff`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DiffParams {
     /// Old version (with `b`; default: the two latest).
     pub a: Option<u32>,
@@ -155,6 +195,11 @@ pub struct DiffParams {
 }
 
 /// `GET /api/cable/{id}/diff?a=&b=`.
+#[utoipa::path(get, path = "/api/cable/{id}/diff", tag = "cables",
+    params(("id" = String, Path, description = "Cable id"), DiffParams),
+    responses((status = 200, description = "Word-level differences (redactions show as changes)", body = archive::diff::VersionDiff),
+              (status = 400, description = "Bad versions, or only one version", body = ErrorBody),
+              (status = 404, description = "Not in the archive", body = ErrorBody)))]
 pub async fn diff(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -167,4 +212,24 @@ pub async fn diff(
         _ => return Err(HttpError::bad_request("give both a and b, or neither")),
     };
     Ok(Json(state.with_archive(move |a| a.diff(&id, pair)).await?))
+}
+
+/// `GET /api/browse/{by}`: every origin, tag, classification, caveat, year
+/// or month with its number of cables.
+#[utoipa::path(get, path = "/api/browse/{by}", tag = "browse",
+    params(("by" = String, Path, description = "origin, tag, classification, caveat, year or month")),
+    responses((status = 200, description = "Values with their number of cables", body = Vec<archive::query::FacetCount>),
+              (status = 404, description = "Unknown way to browse", body = ErrorBody)))]
+pub async fn browse(
+    State(state): State<AppState>,
+    Path(by): Path<String>,
+) -> Result<Json<Vec<archive::query::FacetCount>>, HttpError> {
+    let Some(by) = archive::BrowseBy::from_name(&by) else {
+        let names: Vec<&str> = archive::BrowseBy::ALL.iter().map(|b| b.name()).collect();
+        return Err(HttpError::not_found(format!(
+            "cannot browse by {by:?}: use one of {}",
+            names.join(", ")
+        )));
+    };
+    Ok(Json(state.with_archive(move |a| a.browse(by)).await?))
 }

@@ -19,6 +19,10 @@ impl HttpError {
     pub fn bad_request(message: impl Into<String>) -> HttpError {
         HttpError { status: StatusCode::BAD_REQUEST, message: message.into() }
     }
+    /// A 404 with a message.
+    pub fn not_found(message: impl Into<String>) -> HttpError {
+        HttpError { status: StatusCode::NOT_FOUND, message: message.into() }
+    }
     /// A 500 with a message.
     pub fn internal(message: impl Into<String>) -> HttpError {
         HttpError { status: StatusCode::INTERNAL_SERVER_ERROR, message: message.into() }
@@ -37,9 +41,18 @@ impl From<archive::Error> for HttpError {
     }
 }
 
+/// The JSON body of every API error.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, for the user (for a query: where and why).
+    pub error: String,
+    /// The HTTP status again.
+    pub status: u16,
+}
+
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "error": self.message, "status": self.status.as_u16() });
+        let body = ErrorBody { error: self.message, status: self.status.as_u16() };
         (self.status, Json(body)).into_response()
     }
 }

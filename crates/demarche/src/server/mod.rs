@@ -7,7 +7,10 @@
 
 mod api;
 mod error;
+mod export;
+mod openapi;
 mod pages;
+mod svg;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -21,6 +24,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use archive::Archive;
 pub use error::HttpError;
+pub use openapi::ApiDoc;
 
 /// The largest page size served over HTTP.
 pub const MAX_PER_PAGE: usize = 100;
@@ -78,12 +82,17 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::search))
         .route("/cable/{id}", get(pages::cable))
+        .route("/browse", get(pages::browse_index))
+        .route("/browse/{by}", get(pages::browse))
+        .route("/export", get(export::export))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/api/search", get(api::search))
         .route("/api/cable/{id}", get(api::cable))
         .route("/api/cable/{id}/refs", get(api::refs))
         .route("/api/cable/{id}/versions", get(api::versions))
         .route("/api/cable/{id}/diff", get(api::diff))
+        .route("/api/browse/{by}", get(api::browse))
+        .route("/api/openapi.json", get(openapi::openapi_json))
         .fallback(pages::not_found)
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))

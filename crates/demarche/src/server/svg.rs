@@ -1,0 +1,189 @@
+//! Pictures as SVG, inlined in pages: the per-month histogram of a search
+//! (drawn with plotters) and the reference graph around a cable (drawn
+//! by hand, so that each cable is a link).
+//!
+//! Both are made of presentation attributes only (no `style`), so the
+//! Content-Security-Policy needs no exception; every text is escaped.
+
+use maud::{html, Markup, PreEscaped};
+use plotters::prelude::*;
+
+use archive::query::FacetCount;
+
+/// The months from the first to the last of `counts` (`YYYY-MM` values),
+/// with zero for months without cables, in order.
+pub fn every_month(counts: &[FacetCount]) -> Vec<(i32, u32, u64)> {
+    let parse = |v: &str| -> Option<(i32, u32)> {
+        let (y, m) = v.split_once('-')?;
+        let (y, m) = (y.parse().ok()?, m.parse().ok()?);
+        (1..=12).contains(&m).then_some((y, m))
+    };
+    let mut known: Vec<((i32, u32), u64)> =
+        counts.iter().filter_map(|c| parse(&c.value).map(|ym| (ym, c.count))).collect();
+    known.sort();
+    let (Some(&(first, _)), Some(&(last, _))) = (known.first(), known.last()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let (mut y, mut m) = first;
+    let mut at = 0;
+    while (y, m) <= last && out.len() < 12 * 200 {
+        let mut n = 0;
+        while at < known.len() && known[at].0 == (y, m) {
+            n += known[at].1;
+            at += 1;
+        }
+        out.push((y, m, n));
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    out
+}
+
+/// A bar chart of cables per month (an empty string when there are none).
+pub fn histogram(counts: &[FacetCount]) -> String {
+    let months = every_month(counts);
+    if months.is_empty() {
+        return String::new();
+    }
+    let mut svg = String::new();
+    let drawn = draw_histogram(&months, &mut svg);
+    match drawn {
+        Ok(()) => svg,
+        Err(e) => {
+            eprintln!("warning: histogram not drawn: {e}");
+            String::new()
+        }
+    }
+}
+
+fn draw_histogram(months: &[(i32, u32, u64)], out: &mut String) -> Result<(), Box<dyn std::error::Error>> {
+    let max = months.iter().map(|m| m.2).max().unwrap_or(1).max(1);
+    let n = months.len() as u32;
+    {
+        let root = SVGBackend::with_string(out, (720, 180)).into_drawing_area();
+        let mut chart = ChartBuilder::on(&root)
+            .margin(8)
+            .x_label_area_size(24)
+            .y_label_area_size(40)
+            .build_cartesian_2d(0u32..n, 0u64..max + max / 10 + 1)?;
+        let first_year = months[0].0;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(12)
+            .x_label_formatter(&|i: &u32| {
+                months.get(*i as usize).map_or(String::new(), |&(y, m, _)| {
+                    if months.len() > 36 {
+                        format!("{y}")
+                    } else if m == 1 || (*i == 0 && y == first_year) {
+                        format!("{y}-{m:02}")
+                    } else {
+                        format!("{m:02}")
+                    }
+                })
+            })
+            .y_labels(4)
+            .label_style(("sans-serif", 11))
+            .draw()?;
+        chart.draw_series(months.iter().enumerate().filter(|(_, m)| m.2 > 0).map(|(i, m)| {
+            let i = i as u32;
+            Rectangle::new([(i, 0), (i + 1, m.2)], RGBColor(0x1a, 0x4f, 0x8b).filled())
+        }))?;
+        root.present()?;
+    }
+    Ok(())
+}
+
+/// One cable in the reference graph picture.
+pub struct GraphNode<'a> {
+    /// Canonical id.
+    pub id: &'a str,
+    /// Whether the archive holds it (linked) or only knows it is cited.
+    pub present: bool,
+}
+
+/// The cable in the middle, the cables it cites on the right, the cables
+/// citing it on the left; each held cable is a link to its page. At most
+/// `MAX_SIDE` on each side are drawn (the lists on the page have them all).
+pub fn reference_graph(center: &str, cites: &[GraphNode<'_>], cited_by: &[GraphNode<'_>]) -> Markup {
+    const MAX_SIDE: usize = 12;
+    const ROW: i64 = 22;
+    const WIDTH: i64 = 640;
+    let rows = cites.len().min(MAX_SIDE).max(cited_by.len().min(MAX_SIDE)).max(1) as i64;
+    let height = rows * ROW + 40;
+    let mid_y = height / 2;
+    let (left_x, mid_x, right_x) = (10, WIDTH / 2, WIDTH - 10);
+    let side = |nodes: &[GraphNode<'_>], x: i64, anchor: &'static str, edge_x: i64| -> Markup {
+        let shown = nodes.len().min(MAX_SIDE) as i64;
+        let top = mid_y - (shown - 1) * ROW / 2;
+        html! {
+            @for (i, n) in nodes.iter().take(MAX_SIDE).enumerate() {
+                @let y = top + i as i64 * ROW;
+                line x1=(edge_x) y1=(y - 4) x2=(if anchor == "start" { mid_x - 60 } else { mid_x + 60 }) y2=(mid_y - 4) stroke="#999" {}
+                @if n.present {
+                    a href=(format!("/cable/{}", n.id)) {
+                        text x=(x) y=(y) text-anchor=(anchor) font-family="sans-serif" font-size="12" fill="#1a4f8b" { (n.id) }
+                    }
+                } @else {
+                    text x=(x) y=(y) text-anchor=(anchor) font-family="sans-serif" font-size="12" fill="#999" { (n.id) title { "not in the archive" } }
+                }
+            }
+            @if nodes.len() > MAX_SIDE {
+                text x=(x) y=(top + shown * ROW) text-anchor=(anchor) font-family="sans-serif" font-size="11" fill="#666" { "and " (nodes.len() - MAX_SIDE) " more" }
+            }
+        }
+    };
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" width=(WIDTH) height=(height) viewBox=(format!("0 0 {WIDTH} {height}")) role="img" aria-label=(format!("References around {center}")) {
+            text x=(left_x) y="14" font-family="sans-serif" font-size="11" fill="#666" { "cited by" }
+            text x=(right_x) y="14" text-anchor="end" font-family="sans-serif" font-size="11" fill="#666" { "cites" }
+            (side(cited_by, left_x, "start", left_x + 110))
+            (side(cites, right_x, "end", right_x - 110))
+            rect x=(mid_x - 60) y=(mid_y - 18) width="120" height="24" rx="4" fill="#fe6" stroke="#999" {}
+            text x=(mid_x) y=(mid_y - 2) text-anchor="middle" font-family="sans-serif" font-size="12" font-weight="bold" { (center) }
+        }
+    }
+}
+
+/// Inlines an SVG string made here (trusted markup, escaped by its maker).
+pub fn inline(svg: String) -> Markup {
+    PreEscaped(svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fc(v: &str, n: u64) -> FacetCount {
+        FacetCount { value: v.into(), count: n }
+    }
+
+    #[test]
+    fn months_are_filled_in_across_years() {
+        let m = every_month(&[fc("2009-02", 3), fc("2008-11", 1), fc("bogus", 9)]);
+        assert_eq!(m, vec![(2008, 11, 1), (2008, 12, 0), (2009, 1, 0), (2009, 2, 3)]);
+        assert!(every_month(&[]).is_empty());
+    }
+
+    #[test]
+    fn the_histogram_is_an_svg_with_one_bar_per_month_with_cables() {
+        let svg = histogram(&[fc("2008-11", 1), fc("2009-02", 3)]);
+        assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(!svg.contains("style="), "presentation attributes only, for the CSP");
+        assert!(svg.contains("2008-11"), "labelled");
+        assert_eq!(histogram(&[]), "");
+    }
+
+    #[test]
+    fn graph_links_present_cables_and_escapes_ids() {
+        let g = reference_graph(
+            "08STATE134777",
+            &[GraphNode { id: "08STATE125608", present: true }, GraphNode { id: "<x>", present: false }],
+            &[GraphNode { id: "09KABUL1", present: true }],
+        )
+        .into_string();
+        assert!(g.contains(r#"href="/cable/08STATE125608""#));
+        assert!(g.contains(r#"href="/cable/09KABUL1""#));
+        assert!(!g.contains("<x>") && g.contains("&lt;x&gt;"));
+    }
+}
