@@ -4,5 +4,6 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod loadgen;
 pub mod render;
 pub mod server;

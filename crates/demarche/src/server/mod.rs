@@ -35,28 +35,59 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
                        base-uri 'none'; frame-ancestors 'none'";
 
-/// Shared state: where the archive is, and a pool of open read-only handles.
+/// Shared state: where the archive is, and a fixed pool of open read-only
+/// handles. At most [`AppState::handles`] archive calls run at once (a
+/// semaphore); the others wait their turn instead of opening more handles,
+/// which is what keeps latency flat under many clients.
 #[derive(Clone)]
 pub struct AppState {
     dir: PathBuf,
     pool: Arc<Mutex<Vec<Archive>>>,
+    permits: Arc<tokio::sync::Semaphore>,
+    handles: usize,
 }
 
 impl AppState {
-    /// State over the archive in `dir` (opened once now, to fail early).
+    /// State over the archive in `dir` (opened once now, to fail early),
+    /// with two handles per core.
     pub fn open(dir: &Path) -> archive::Result<AppState> {
-        let first = Archive::open(dir)?;
-        Ok(AppState { dir: dir.to_path_buf(), pool: Arc::new(Mutex::new(vec![first])) })
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        AppState::with_handles(dir, (2 * cores).clamp(2, 32))
     }
 
-    /// Runs `f` with an archive handle on the blocking pool.
+    /// State over the archive in `dir` with `handles` concurrent archive calls.
+    pub fn with_handles(dir: &Path, handles: usize) -> archive::Result<AppState> {
+        let handles = handles.max(1);
+        let first = Archive::open(dir)?;
+        Ok(AppState {
+            dir: dir.to_path_buf(),
+            pool: Arc::new(Mutex::new(vec![first])),
+            permits: Arc::new(tokio::sync::Semaphore::new(handles)),
+            handles,
+        })
+    }
+
+    /// How many archive calls may run at once.
+    pub fn handles(&self) -> usize {
+        self.handles
+    }
+
+    /// Runs `f` with an archive handle on the blocking pool, waiting for a
+    /// free handle first.
     pub async fn with_archive<T, F>(&self, f: F) -> Result<T, HttpError>
     where
         T: Send + 'static,
         F: FnOnce(&Archive) -> archive::Result<T> + Send + 'static,
     {
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| HttpError::internal(format!("archive pool closed: {e}")))?;
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let taken = state.pool.lock().ok().and_then(|mut p| p.pop());
             let archive = match taken {
                 Some(a) => a,
@@ -64,9 +95,7 @@ impl AppState {
             };
             let out = f(&archive);
             if let Ok(mut p) = state.pool.lock() {
-                if p.len() < 16 {
-                    p.push(archive);
-                }
+                p.push(archive);
             }
             out
         })

@@ -41,9 +41,14 @@ pub fn every_month(counts: &[FacetCount]) -> Vec<(i32, u32, u64)> {
 
 /// A bar chart of cables per month (an empty string when there are none).
 pub fn histogram(counts: &[FacetCount]) -> String {
-    let months = every_month(counts);
+    let mut months = every_month(counts);
     if months.is_empty() {
         return String::new();
+    }
+    // At least a year wide, so that one month is not one wall-to-wall bar.
+    while months.len() < 12 {
+        let &(y, m, _) = months.last().unwrap_or(&(0, 1, 0));
+        months.push(if m == 12 { (y + 1, 1, 0) } else { (y, m + 1, 0) });
     }
     let mut svg = String::new();
     let drawn = draw_histogram(&months, &mut svg);

@@ -72,7 +72,7 @@ pub async fn search(
             }
             section.results {
                 p.meta {
-                    (results.total) " cables match. Sort: "
+                    (results.total) @if results.total == 1 { " cable matches" } @else { " cables match" } ". Sort: "
                     a href=(url(&[("q", query.clone())])) { "relevance" } " · "
                     a href=(url(&[("q", query.clone()), ("sort", "date".into())])) { "newest" } " · "
                     a href=(url(&[("q", query.clone()), ("sort", "date_asc".into())])) { "oldest" }

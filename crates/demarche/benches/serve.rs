@@ -1,0 +1,106 @@
+//! Serving benchmark: `demarche serve` over the shared corpus on loopback,
+//! 32 concurrent keep-alive clients (the load generator runs in the same
+//! process, on the same 2 cores), for the search API with the committed
+//! query mix (`bench/queries.txt`) and for the cable page. Prints
+//! throughput and latency quantiles against the targets.
+//!
+//! `cargo bench -p demarche --bench serve -- [--seconds 10] [--clients 32] [--archive DIR]`
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use demarche::loadgen::{self, encode, LoadReport};
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The search requests of the committed query mix.
+fn search_paths() -> Vec<String> {
+    let text = std::fs::read_to_string(root().join("bench/queries.txt")).expect("bench/queries.txt");
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| match l.strip_prefix("[facets] ") {
+            Some(q) => format!("/api/search?q={}&facets=true", encode(q)),
+            None => format!("/api/search?q={}", encode(l)),
+        })
+        .collect()
+}
+
+fn main() {
+    let seconds: u64 = arg("--seconds").and_then(|s| s.parse().ok()).unwrap_or(10);
+    let clients: usize = arg("--clients").and_then(|s| s.parse().ok()).unwrap_or(32);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = match arg("--archive") {
+        Some(d) => PathBuf::from(d),
+        None => {
+            let shared =
+                std::env::var_os("DEMARCHE_SHARED").map(PathBuf::from).unwrap_or(root().join("../shared"));
+            let parser =
+                cable::Parser::new(cable::ReferenceData::load_dir(&shared.join("reference")).unwrap());
+            let dir = tmp.path().join("archive");
+            let mut a = archive::Archive::open_for_write(&dir).unwrap();
+            let corpus = shared.join("corpus/wikileaks-cablegate-2010-12-10/cable");
+            a.ingest(&[corpus], &parser, &archive::IngestOptions::default(), &mut |_| {}).unwrap();
+            dir
+        }
+    };
+    let ids: Vec<String> = {
+        let a = archive::Archive::open(&dir).unwrap();
+        a.store().latest_versions().unwrap().into_iter().map(|(id, _)| id).collect()
+    };
+    let server = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let addr = server.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = demarche::server::router(demarche::server::AppState::open(&dir).unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        addr
+    });
+    let client = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let run = |paths: &[String], secs: u64| -> LoadReport {
+        client.block_on(loadgen::run(
+            addr,
+            paths,
+            clients,
+            Duration::from_secs(secs),
+            Duration::from_secs(10),
+        ))
+    };
+
+    let searches = search_paths();
+    let pages: Vec<String> = ids.iter().map(|id| format!("/cable/{id}")).collect();
+    println!(
+        "demarche serve on {addr}: {} cables, {clients} clients, {seconds} s per phase, \
+         2 cores shared with the load generator",
+        ids.len()
+    );
+    run(&searches, 1); // warm the caches
+    let search = run(&searches, seconds);
+    println!("search API ({} queries of bench/queries.txt): {}", searches.len(), search.summary());
+    let cable = run(&pages, seconds);
+    println!("cable page ({} cables): {}", pages.len(), cable.summary());
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!();
+    println!("| target | measured | met |");
+    println!("|---|---|---|");
+    let row = |what: &str, measured: String, met: bool| {
+        println!("| {what} | {measured} | {} |", if met { "yes" } else { "NO" })
+    };
+    row(">= 2,000 search req/s", format!("{:.0} req/s", search.throughput()), search.throughput() >= 2000.0);
+    let p99 = search.quantile(0.99);
+    row("search p99 < 50 ms", format!("{:.2} ms", ms(p99)), p99 < Duration::from_millis(50));
+    let p99 = cable.quantile(0.99);
+    row("cable page p99 < 20 ms", format!("{:.2} ms", ms(p99)), p99 < Duration::from_millis(20));
+    let errors = search.errors + cable.errors;
+    row("no errors", errors.to_string(), errors == 0);
+    for e in search.error_samples.iter().chain(&cable.error_samples) {
+        println!("error: {e}");
+    }
+}

@@ -1,0 +1,207 @@
+//! A small HTTP/1.1 load generator for `demarche serve` on loopback: many
+//! concurrent keep-alive clients, each sending GETs from a list in turn,
+//! every latency recorded. Used by the serving benchmark and the load tests;
+//! it speaks just enough HTTP for this server (`Content-Length` bodies).
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+
+/// What a run measured.
+#[derive(Debug, Clone, Default)]
+pub struct LoadReport {
+    /// Requests answered with a 2xx status.
+    pub ok: u64,
+    /// Requests answered with another status, or failed (I/O, timeout).
+    pub errors: u64,
+    /// The first few errors, for the report.
+    pub error_samples: Vec<String>,
+    /// Wall time of the run.
+    pub elapsed: Duration,
+    /// Latency of every answered request, sorted.
+    pub latencies: Vec<Duration>,
+}
+
+impl LoadReport {
+    /// Answered requests per second.
+    pub fn throughput(&self) -> f64 {
+        (self.ok + self.errors) as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// The latency at quantile `q` (0.5 for the median, 0.99...).
+    pub fn quantile(&self, q: f64) -> Duration {
+        if self.latencies.is_empty() {
+            return Duration::ZERO;
+        }
+        let i = ((self.latencies.len() as f64 - 1.0) * q).round() as usize;
+        self.latencies[i.min(self.latencies.len() - 1)]
+    }
+
+    /// One line: requests, throughput, p50/p95/p99/max, errors.
+    pub fn summary(&self) -> String {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        format!(
+            "{} requests in {:.1} s: {:.0} req/s, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms, {} errors",
+            self.ok + self.errors,
+            self.elapsed.as_secs_f64(),
+            self.throughput(),
+            ms(self.quantile(0.5)),
+            ms(self.quantile(0.95)),
+            ms(self.quantile(0.99)),
+            ms(self.latencies.last().copied().unwrap_or_default()),
+            self.errors
+        )
+    }
+}
+
+/// One keep-alive connection.
+struct Conn {
+    stream: BufReader<TcpStream>,
+}
+
+impl Conn {
+    async fn open(addr: SocketAddr) -> std::io::Result<Conn> {
+        let s = TcpStream::connect(addr).await?;
+        s.set_nodelay(true)?;
+        Ok(Conn { stream: BufReader::new(s) })
+    }
+
+    /// Sends a GET and reads the whole answer: the status code and body length.
+    async fn get(&mut self, path: &str) -> std::io::Result<(u16, usize)> {
+        let req = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: demarche-loadgen\r\n\r\n");
+        self.stream.get_mut().write_all(req.as_bytes()).await?;
+        let mut line = String::new();
+        self.stream.read_line(&mut line).await?;
+        let status: u16 = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidData, format!("bad status line {line:?}"))
+        })?;
+        let mut length = None;
+        loop {
+            line.clear();
+            if self.stream.read_line(&mut line).await? == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            let l = line.trim_end();
+            if l.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = l.split_once(':') {
+                if k.eq_ignore_ascii_case("content-length") {
+                    length = v.trim().parse::<usize>().ok();
+                }
+            }
+        }
+        let length = length.ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "no Content-Length in the answer")
+        })?;
+        let mut body = vec![0; length];
+        self.stream.read_exact(&mut body).await?;
+        Ok((status, length))
+    }
+}
+
+/// Runs `clients` concurrent connections against `addr` for `duration`,
+/// client `i` sending `paths[(i + k * clients) % len]` for its `k`-th
+/// request, each waiting at most `timeout`. Runs on the current tokio
+/// runtime.
+pub async fn run(
+    addr: SocketAddr,
+    paths: &[String],
+    clients: usize,
+    duration: Duration,
+    timeout: Duration,
+) -> LoadReport {
+    assert!(!paths.is_empty(), "no paths to request");
+    let start = Instant::now();
+    let deadline = start + duration;
+    let mut tasks = Vec::new();
+    for i in 0..clients {
+        let paths = paths.to_vec();
+        tasks.push(tokio::spawn(async move {
+            let mut r = LoadReport::default();
+            let mut conn: Option<Conn> = None;
+            let mut k = 0usize;
+            while Instant::now() < deadline {
+                let path = &paths[(i + k * clients) % paths.len()];
+                k += 1;
+                let sent = Instant::now();
+                let answer = tokio::time::timeout(timeout, async {
+                    if conn.is_none() {
+                        conn = Some(Conn::open(addr).await?);
+                    }
+                    match conn.as_mut() {
+                        Some(c) => c.get(path).await,
+                        None => Err(std::io::ErrorKind::NotConnected.into()),
+                    }
+                })
+                .await;
+                let took = sent.elapsed();
+                match answer {
+                    Ok(Ok((status, _))) if (200..300).contains(&status) => {
+                        r.ok += 1;
+                        r.latencies.push(took);
+                    }
+                    Ok(Ok((status, _))) => {
+                        r.errors += 1;
+                        r.latencies.push(took);
+                        if r.error_samples.len() < 5 {
+                            r.error_samples.push(format!("{path}: status {status}"));
+                        }
+                    }
+                    Ok(Err(e)) => {
+                        r.errors += 1;
+                        conn = None;
+                        if r.error_samples.len() < 5 {
+                            r.error_samples.push(format!("{path}: {e}"));
+                        }
+                    }
+                    Err(_) => {
+                        r.errors += 1;
+                        conn = None;
+                        if r.error_samples.len() < 5 {
+                            r.error_samples.push(format!("{path}: no answer in {timeout:?}"));
+                        }
+                    }
+                }
+            }
+            r
+        }));
+    }
+    let mut total = LoadReport::default();
+    for t in tasks {
+        match t.await {
+            Ok(r) => {
+                total.ok += r.ok;
+                total.errors += r.errors;
+                total.latencies.extend(r.latencies);
+                for s in r.error_samples {
+                    if total.error_samples.len() < 10 {
+                        total.error_samples.push(s);
+                    }
+                }
+            }
+            Err(e) => {
+                total.errors += 1;
+                total.error_samples.push(format!("client task failed: {e}"));
+            }
+        }
+    }
+    total.elapsed = start.elapsed();
+    total.latencies.sort();
+    total
+}
+
+/// Percent-encodes a query value for a URL.
+pub fn encode(value: &str) -> String {
+    let mut out = String::new();
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
