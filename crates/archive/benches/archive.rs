@@ -156,4 +156,31 @@ fn run_queries(a: &Archive) {
         pct(&all, 0.95),
         pct(&all, 0.99)
     );
+    run_campaigns(a);
+}
+
+/// Campaigns (every matching cable decoded, per country, action requests,
+/// replies), 20 runs each: p50 / p95.
+fn run_campaigns(a: &Archive) {
+    println!("{:<45} {:>7} {:>9} {:>9} {:>9}", "campaign", "cables", "p50 ms", "p95 ms", "countries");
+    for q in ["\"cluster munitions\" OR CCM", "tag:PARM", "iran AND nuclear", "created:1900.."] {
+        let req = archive::campaign::CampaignRequest::new(q);
+        let mut times = Vec::new();
+        let mut last = None;
+        for _ in 0..20 {
+            let t = Instant::now();
+            last = Some(a.campaign(&req).expect("campaign"));
+            times.push(t.elapsed());
+        }
+        times.sort();
+        let c = last.expect("one run");
+        println!(
+            "{:<45} {:>7} {:>9.2} {:>9.2} {:>9}",
+            q,
+            c.matched,
+            pct(&times, 0.5),
+            pct(&times, 0.95),
+            c.countries.len()
+        );
+    }
 }

@@ -27,11 +27,21 @@ impl Archive {
     ///
     /// If a writer was killed after storing a batch but before indexing it,
     /// and no writer is running now, the index is caught up first, so that
-    /// searches never miss stored cables.
+    /// searches never miss stored cables. An archive made by an older
+    /// schema is migrated first, and an index of another layout rebuilt, in
+    /// the same way (when no writer runs and the media is writable).
     pub fn open(dir: &Path) -> Result<Archive> {
         let store_path = dir.join(STORE_FILE);
         if !store_path.exists() {
             return Err(Error::NoArchive(dir.display().to_string()));
+        }
+        if Store::needs_migration(&store_path)? || SearchIndex::is_outdated(&dir.join(INDEX_DIR)) {
+            match Archive::open_for_write(dir) {
+                Ok(w) => drop(w),                                         // migrated on open
+                Err(Error::Locked(_)) => {}                               // a writer is running: it migrates
+                Err(e) if e.kind() == crate::ErrorKind::Unavailable => {} // read-only media: opening says what to do
+                Err(e) => return Err(e),
+            }
         }
         let archive = Archive::open_read_only(dir)?;
         let behind = match &archive.index {

@@ -25,9 +25,12 @@
 #![deny(missing_docs)]
 
 mod archive;
+pub mod attribute;
+pub mod campaign;
 pub mod check;
 pub mod diff;
 mod error;
+pub mod events;
 pub mod graph;
 pub mod index;
 pub mod ingest;
@@ -35,6 +38,7 @@ pub mod query;
 pub mod store;
 
 pub use archive::Archive;
+pub use attribute::{AttributeOptions, AttributionReport, Verdict};
 pub use check::CheckReport;
 pub use error::{Error, ErrorKind, Result};
 pub use ingest::{IngestOptions, IngestReport, Progress};

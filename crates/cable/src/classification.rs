@@ -235,7 +235,7 @@ impl fmt::Display for Marking {
     }
 }
 
-crate::date::string_schema!(Marking);
+crate::string_schema!(Marking);
 
 impl serde::Serialize for Marking {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -8,6 +8,12 @@
 //! Emirates and `YE` for Yemen, regional codes such as `XA` (Africa) and the
 //! organisation codes `EU` and `UN`.
 //!
+//! The table is the one reference for countries in demarche: look a country
+//! up by TAGS code ([`country_by_code`]), ISO code ([`country_by_iso`]) or
+//! name ([`country_by_name`]), find the country of a station
+//! ([`country_of_station`]; origin names such as `Consulate Peshawar` too,
+//! [`station_of_origin`]) and the stations of a country ([`stations_of`]).
+//!
 //! ```
 //! use cable::country::{country_by_code, country_of_station};
 //! let gm = country_by_code("GM").unwrap();
@@ -20,7 +26,8 @@
 use crate::station;
 
 /// A country (or region, or organisation) as a cable TAGS code names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Country {
     /// The two-letter TAGS code, e.g. `UK`.
     pub code: &'static str,
@@ -311,9 +318,242 @@ pub fn all_countries() -> &'static [Country] {
 pub fn country_of_station(station: &str) -> Option<&'static Country> {
     let found = match station::lookup(station) {
         Some(s) => s,
-        None => station::lookup(&crate::canonical_station(station)?)?,
+        None => match station::lookup(&crate::canonical_station(station)?) {
+            Some(s) => s,
+            None => station::lookup(station_of_origin(station)?)?,
+        },
     };
     country_by_code(found.country?)
+}
+
+/// Words before the post's name in origin names, longest first.
+const ORIGIN_PREFIXES: &[&str] = &[
+    "american institute taiwan,",
+    "american institute in taiwan,",
+    "us interests section",
+    "consulate general",
+    "us mission to",
+    "us mission",
+    "us office",
+    "consulate",
+    "embassy",
+    "mission",
+];
+
+/// The canonical station an origin name (as WikiLeaks pages and
+/// `cables.csv` give it) stands for: `Embassy Kabul` -> `KABUL`, `Consulate
+/// Peshawar` -> `PESHAWAR`, `Mission USNATO` -> `USNATO`, `US Interests
+/// Section Havana` -> `HAVANA`, `Secretary of State` -> `STATE`, `UNVIE` ->
+/// `UNVIEVIENNA`. `None` when no known station is named.
+///
+/// ```
+/// use cable::country::{country_of_station, station_of_origin};
+/// assert_eq!(station_of_origin("Consulate Peshawar"), Some("PESHAWAR"));
+/// assert_eq!(station_of_origin("Secretary of State"), Some("STATE"));
+/// assert_eq!(country_of_station("Consulate Peshawar").map(|c| c.name), Some("Pakistan"));
+/// assert_eq!(station_of_origin("Ministry of Truth"), None);
+/// ```
+pub fn station_of_origin(origin: &str) -> Option<&'static str> {
+    let o = origin.trim();
+    if o.eq_ignore_ascii_case("secretary of state") || o.eq_ignore_ascii_case("department of state") {
+        return Some("STATE");
+    }
+    let known = |text: &str| {
+        let c = crate::canonical_station(text)?;
+        station::resolve(&c).or_else(|| station::lookup(&c).map(|s| s.name))
+    };
+    if let Some(s) = known(o) {
+        return Some(s);
+    }
+    let rest = ORIGIN_PREFIXES.iter().find_map(|p| {
+        let head = o.get(..p.len())?;
+        head.eq_ignore_ascii_case(p).then(|| &o[p.len()..])
+    })?;
+    known(rest)
+}
+
+/// Codes that name the same country as another, preferred code: the older
+/// `TC` (United Arab Emirates, preferred `AE`), FIPS `RI` (Serbia, preferred
+/// the Department's `SR`) and the older `YE` (Yemen, preferred `YM`).
+static SECONDARY_CODES: &[(&str, &str)] = &[("RI", "SR"), ("TC", "AE"), ("YE", "YM")];
+
+/// The preferred entry of a country listed under several codes (`TC` ->
+/// `AE`, `RI` -> `SR`, `YE` -> `YM`); any other country as it is. Group by
+/// this when counting cables per country, so that a cable tagged `TC` and
+/// one from Abu Dhabi count for the same country.
+///
+/// ```
+/// use cable::country::{country_by_code, preferred};
+/// assert_eq!(preferred(country_by_code("TC").unwrap()).code, "AE");
+/// assert_eq!(preferred(country_by_code("AF").unwrap()).code, "AF");
+/// ```
+pub fn preferred(country: &'static Country) -> &'static Country {
+    SECONDARY_CODES
+        .iter()
+        .find(|(secondary, _)| *secondary == country.code)
+        .and_then(|(_, primary)| country_by_code(primary))
+        .unwrap_or(country)
+}
+
+/// The countries whose ISO 3166-1 alpha-2 code is `iso` (case-insensitive),
+/// preferred entries only (see [`preferred`]). Usually one; empty for an
+/// unknown code; two for `PS`, which the table splits into the Gaza Strip
+/// (`GZ`) and the West Bank (`WE`).
+///
+/// ```
+/// use cable::country::country_by_iso;
+/// let codes = |iso| country_by_iso(iso).iter().map(|c| c.code).collect::<Vec<_>>();
+/// assert_eq!(codes("GB"), ["UK"]);
+/// assert_eq!(codes("ch"), ["SZ"]);
+/// assert_eq!(codes("AE"), ["AE"]);
+/// assert_eq!(codes("PS"), ["GZ", "WE"]);
+/// assert!(codes("QQ").is_empty());
+/// ```
+pub fn country_by_iso(iso: &str) -> Vec<&'static Country> {
+    if iso.len() != 2 {
+        return Vec::new();
+    }
+    COUNTRIES.iter().filter(|c| c.iso.eq_ignore_ascii_case(iso) && preferred(c).code == c.code).collect()
+}
+
+/// Other names of countries, as treaty depositaries and the press write
+/// them, mapped to table codes. Compared after [`name_key`].
+static NAME_ALIASES: &[(&str, &str)] = &[
+    ("bolivia plurinational state of", "BL"),
+    ("bosnia herzegovina", "BK"),
+    ("britain", "UK"),
+    ("brunei darussalam", "BX"),
+    ("cabo verde", "CV"),
+    ("central african rep", "CT"),
+    ("congo", "CF"),
+    ("congo brazzaville", "CF"),
+    ("congo democratic republic of", "CG"),
+    ("congo kinshasa", "CG"),
+    ("congo republic of", "CF"),
+    ("czechia", "EZ"),
+    ("democratic peoples republic of korea", "KN"),
+    ("democratic republic of congo", "CG"),
+    ("democratic republic of the congo", "CG"),
+    ("drc", "CG"),
+    ("east timor", "TT"),
+    ("eswatini", "WZ"),
+    ("great britain", "UK"),
+    ("iran islamic republic of", "IR"),
+    ("ivory coast", "IV"),
+    ("korea democratic peoples republic of", "KN"),
+    ("korea republic of", "KS"),
+    ("lao pdr", "LA"),
+    ("lao peoples democratic republic", "LA"),
+    ("macedonia former yugoslav republic of", "MK"),
+    ("micronesia federated states of", "FM"),
+    ("moldova republic of", "MD"),
+    ("myanmar", "BM"),
+    ("north macedonia", "MK"),
+    ("republic of korea", "KS"),
+    ("republic of moldova", "MD"),
+    ("republic of the congo", "CF"),
+    ("russian federation", "RS"),
+    ("st kitts and nevis", "SC"),
+    ("st lucia", "ST"),
+    ("st vincent and the grenadines", "VC"),
+    ("syrian arab republic", "SY"),
+    ("tanzania united republic of", "TZ"),
+    ("timor leste", "TT"),
+    ("turkiye", "TU"),
+    ("uae", "AE"),
+    ("uk", "UK"),
+    ("united kingdom of great britain and northern ireland", "UK"),
+    ("united republic of tanzania", "TZ"),
+    ("united states of america", "US"),
+    ("usa", "US"),
+    ("vatican", "VT"),
+    ("venezuela bolivarian republic of", "VE"),
+    ("viet nam", "VM"),
+];
+
+/// A name reduced for comparison: lower case, accents and punctuation
+/// dropped, `&` read as `and`, a leading `the` dropped, spaces collapsed
+/// (`Côte d'Ivoire` -> `cote divoire`, `The Gambia` -> `gambia`).
+fn name_key(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for ch in name.chars() {
+        let ch = match ch {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => 'a',
+            'ç' | 'Ç' => 'c',
+            'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => 'i',
+            'ñ' | 'Ñ' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => 'u',
+            '&' => {
+                out.push_str(" and ");
+                continue;
+            }
+            '-' | '/' | ',' | '(' | ')' => ' ',
+            c => c,
+        };
+        if ch.is_alphanumeric() || ch == ' ' {
+            out.extend(ch.to_lowercase());
+        }
+    }
+    let words: Vec<&str> = out.split_whitespace().collect();
+    let words = match words.first() {
+        Some(&"the") if words.len() > 1 => &words[1..],
+        _ => &words[..],
+    };
+    words.join(" ")
+}
+
+/// The country an English name stands for: the table's name (`United
+/// Kingdom`, `Cote d'Ivoire`) or a common other name (`Russian Federation`,
+/// `Lao People's Democratic Republic`, `Viet Nam`, `Great Britain`), without
+/// regard to case, accents, punctuation or a leading "The". Preferred
+/// entries only (see [`preferred`]).
+///
+/// ```
+/// use cable::country::country_by_name;
+/// assert_eq!(country_by_name("Afghanistan").map(|c| c.code), Some("AF"));
+/// assert_eq!(country_by_name("côte d'ivoire").map(|c| c.code), Some("IV"));
+/// assert_eq!(country_by_name("Russian Federation").map(|c| c.code), Some("RS"));
+/// assert_eq!(country_by_name("United Arab Emirates").map(|c| c.code), Some("AE"));
+/// assert_eq!(country_by_name("Atlantis"), None);
+/// ```
+pub fn country_by_name(name: &str) -> Option<&'static Country> {
+    let key = name_key(name);
+    if key.is_empty() {
+        return None;
+    }
+    if let Some(c) = COUNTRIES.iter().find(|c| name_key(c.name) == key) {
+        return Some(preferred(c));
+    }
+    NAME_ALIASES.iter().find(|(alias, _)| *alias == key).and_then(|(_, code)| country_by_code(code))
+}
+
+/// Whether `name` is a canonical station name of the table (`KABUL`,
+/// `USNATO`; not `SECSTATE`, which [`crate::canonical_station`] turns into
+/// `STATE`).
+pub fn is_station(name: &str) -> bool {
+    station::lookup(name).is_some()
+}
+
+/// The canonical names of the stations (embassies, consulates, other posts)
+/// in the country with TAGS code `code`, sorted: `AF` -> `KABUL`; `PK` ->
+/// `ISLAMABAD`, `KARACHI`, `LAHORE`, `PESHAWAR`. A secondary code gives the
+/// stations of its country (`TC` those of `AE`). Empty for unknown codes and
+/// for organisations, whose missions belong to no country.
+///
+/// ```
+/// use cable::country::stations_of;
+/// assert_eq!(stations_of("AF"), ["KABUL"]);
+/// assert_eq!(stations_of("pk"), ["ISLAMABAD", "KARACHI", "LAHORE", "PESHAWAR"]);
+/// ```
+pub fn stations_of(code: &str) -> Vec<&'static str> {
+    let Some(country) = country_by_code(code).map(preferred) else { return Vec::new() };
+    station::STATIONS
+        .iter()
+        .filter(|s| s.country.and_then(country_by_code).map(preferred) == Some(country))
+        .map(|s| s.name)
+        .collect()
 }
 
 #[cfg(test)]
@@ -357,6 +597,79 @@ mod tests {
         assert_eq!(name("QQ"), None);
         assert_eq!(name("UKR"), None);
         assert_eq!(name("É"), None);
+    }
+
+    #[test]
+    fn name_aliases_are_sorted_and_resolve() {
+        for w in NAME_ALIASES.windows(2) {
+            assert!(w[0].0 < w[1].0, "{} before {}", w[0].0, w[1].0);
+        }
+        for (alias, code) in NAME_ALIASES {
+            assert_eq!(name_key(alias), *alias, "aliases are written as keys");
+            assert!(country_by_code(code).is_some(), "{alias} -> {code}");
+        }
+        for (secondary, primary) in SECONDARY_CODES {
+            let (s, p) = (country_by_code(secondary).unwrap(), country_by_code(primary).unwrap());
+            assert_eq!(s.iso, p.iso, "{secondary} and {primary} are one country");
+        }
+    }
+
+    #[test]
+    fn finds_countries_by_iso_and_name() {
+        assert_eq!(country_by_iso("DE").iter().map(|c| c.code).collect::<Vec<_>>(), ["GM"]);
+        assert_eq!(country_by_iso("RS").iter().map(|c| c.code).collect::<Vec<_>>(), ["SR"]);
+        assert_eq!(country_by_iso("YE").iter().map(|c| c.code).collect::<Vec<_>>(), ["YM"]);
+        assert!(country_by_iso("GBR").is_empty());
+        assert_eq!(country_by_name("The Gambia").map(|c| c.code), Some("GA"));
+        assert_eq!(country_by_name("  GAMBIA ").map(|c| c.code), Some("GA"));
+        assert_eq!(
+            country_by_name("United Kingdom of Great Britain and Northern Ireland").map(|c| c.code),
+            Some("UK")
+        );
+        assert_eq!(country_by_name("Bosnia & Herzegovina").map(|c| c.code), Some("BK"));
+        assert_eq!(country_by_name("Yemen").map(|c| c.code), Some("YM"));
+        assert_eq!(country_by_name("Serbia").map(|c| c.code), Some("SR"));
+        assert_eq!(country_by_name(""), None);
+        assert_eq!(country_by_name("the"), None);
+    }
+
+    #[test]
+    fn origin_names_of_the_corpus_name_stations() {
+        for (origin, station) in [
+            ("Embassy Kabul", "KABUL"),
+            ("Embassy The Hague", "THEHAGUE"),
+            ("Consulate Cape Town", "CAPETOWN"),
+            ("Consulate Rio De Janeiro", "RIODEJANEIRO"),
+            ("Consulate Sao Paulo", "SAOPAULO"),
+            ("Iran RPO Dubai", "IRANRPODUBAI"),
+            ("Mission USNATO", "USNATO"),
+            ("Secretary of State", "STATE"),
+            ("UNVIE", "UNVIEVIENNA"),
+            ("US Interests Section Havana", "HAVANA"),
+            ("USEU Brussels", "USEUBRUSSELS"),
+            ("American Institute Taiwan, Taipei", "AITTAIPEI"),
+        ] {
+            assert_eq!(station_of_origin(origin), Some(station), "{origin}");
+        }
+        assert_eq!(station_of_origin(""), None);
+        assert_eq!(station_of_origin("Consulate"), None);
+        assert_eq!(country_of_station("Consulate Hamburg").map(|c| c.code), Some("GM"));
+        assert_eq!(country_of_station("Mission USNATO"), None, "a mission is in no country");
+    }
+
+    #[test]
+    fn lists_the_stations_of_a_country() {
+        assert_eq!(stations_of("NO"), ["OSLO"]);
+        assert!(stations_of("UK").contains(&"LONDON") && stations_of("UK").contains(&"BELFAST"));
+        assert_eq!(stations_of("TC"), stations_of("AE"));
+        assert!(stations_of("AE").contains(&"RPODUBAI"));
+        assert!(stations_of("UN").is_empty());
+        assert!(stations_of("QQ").is_empty());
+        for s in station::STATIONS {
+            if let Some(code) = s.country {
+                assert!(stations_of(code).contains(&s.name), "{} in {code}", s.name);
+            }
+        }
     }
 
     #[test]

@@ -195,13 +195,14 @@ macro_rules! serde_via_string {
                 s.parse().map_err(serde::de::Error::custom)
             }
         }
-        $crate::date::string_schema!($t);
+        $crate::string_schema!($t);
     };
 }
 pub(crate) use serde_via_string;
 
 /// With the `openapi` feature: a type that is a string in JSON has the
-/// string schema.
+/// string schema. (Exported for the archive's own string-like types.)
+#[macro_export]
 macro_rules! string_schema {
     ($t:ty) => {
         #[cfg(feature = "openapi")]
@@ -216,7 +217,7 @@ macro_rules! string_schema {
         impl utoipa::ToSchema for $t {}
     };
 }
-pub(crate) use string_schema;
+
 serde_via_string!(Date);
 serde_via_string!(DateTime);
 

@@ -73,6 +73,7 @@ pub(crate) static STATIONS: &[Station] = &[
     post("BERN", "SZ"),
     post("BISHKEK", "KG"),
     post("BOGOTA", "CO"),
+    post("BONN", "GM"), // the embassy to West Germany until 1999
     post("BRASILIA", "BR"),
     post("BRATISLAVA", "LO"),
     post("BRAZZAVILLE", "CF"),

@@ -56,6 +56,13 @@ pub enum Command {
     Reindex(cmd::check::ReindexArgs),
     /// Serve the archive: web UI and JSON API (read-only).
     Serve(cmd::serve::ServeArgs),
+    /// Where each quote of an article (HTML or text) comes from: cable and paragraph, or not in the archive.
+    Attribute(cmd::attribute::AttributeArgs),
+    /// A campaign across embassies and years: per country, the cables of a
+    /// query, action requests to posts and their replies, joined with treaty events.
+    Campaign(cmd::campaign::CampaignArgs),
+    /// Dated events about countries (treaty signatures, ratifications): import, list.
+    Events(cmd::events::EventsArgs),
 }
 
 impl Cli {
@@ -73,6 +80,9 @@ impl Cli {
             Command::Check(args) => args.run(&archive),
             Command::Reindex(args) => args.run(&archive),
             Command::Serve(args) => args.run(&archive),
+            Command::Attribute(args) => args.run(&archive),
+            Command::Campaign(args) => args.run(&archive),
+            Command::Events(args) => args.run(&archive),
         }
     }
 }
@@ -132,5 +142,36 @@ mod tests {
             Cli::try_parse_from(["demarche", "diff", "08STATE134777", "1"]).is_err(),
             "two versions or none"
         );
+        let cli = Cli::try_parse_from(["demarche", "attribute", "-", "--json", "--paraphrases"]).unwrap();
+        let Command::Attribute(a) = cli.command else { panic!("attribute") };
+        assert!(a.json && a.paraphrases && a.file.as_os_str() == "-");
+        assert!(Cli::try_parse_from(["demarche", "attribute"]).is_err(), "a file is required");
+
+        let cli = Cli::try_parse_from([
+            "demarche",
+            "campaign",
+            "\"cluster munitions\" OR CCM",
+            "--treaty",
+            "CCM",
+            "--csv",
+            "--per-month",
+        ])
+        .unwrap();
+        let Command::Campaign(c) = cli.command else { panic!("campaign") };
+        assert!(c.csv && c.per_month && !c.json);
+        assert_eq!(c.treaty.as_deref(), Some("CCM"));
+        assert!(
+            Cli::try_parse_from(["demarche", "campaign", "x", "--per-month"]).is_err(),
+            "--per-month needs --csv"
+        );
+        assert!(Cli::try_parse_from(["demarche", "campaign", "x", "--csv", "--json"]).is_err());
+        assert!(Cli::try_parse_from(["demarche", "events", "import", "events.csv"]).is_ok());
+        let cli = Cli::try_parse_from(["demarche", "events", "list", "--country", "AF", "--treaty", "CCM"])
+            .unwrap();
+        let Command::Events(e) = cli.command else { panic!("events") };
+        assert!(
+            matches!(e.command, cmd::events::EventsCommand::List(l) if l.country.as_deref() == Some("AF"))
+        );
+        assert!(Cli::try_parse_from(["demarche", "events"]).is_err(), "a subcommand is required");
     }
 }

@@ -100,7 +100,13 @@ async fn browser(driver_port: u16, profile: &Path) -> Client {
 }
 
 async fn text(c: &Client, css: &str) -> String {
-    c.wait_for_find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.unwrap()
+    c.wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
 }
 
 async fn shoot(c: &Client, name: &str) {
@@ -134,7 +140,7 @@ async fn a_reader_searches_narrows_opens_the_cable_and_follows_a_reference() {
 
     // Search from the home page, as a reader types it.
     c.goto(&base).await.unwrap();
-    let q = c.wait_for_find(Locator::Css("input[name=q]")).await.unwrap();
+    let q = c.wait().for_element(Locator::Css("input[name=q]")).await.unwrap();
     q.send_keys("\"cluster munitions\"").await.unwrap();
     c.find(Locator::Css("header button[type=submit]")).await.unwrap().click().await.unwrap();
     let summary = text(&c, "section.results p.meta").await;
@@ -185,8 +191,9 @@ async fn a_reader_searches_narrows_opens_the_cable_and_follows_a_reference() {
     let q = c.find(Locator::Css("input[name=q]")).await.unwrap();
     q.send_keys("id:09TALLINN373").await.unwrap();
     c.find(Locator::Css("header button[type=submit]")).await.unwrap().click().await.unwrap();
-    c.wait_for_find(Locator::Css("a[href='/cable/09TALLINN373']")).await.unwrap().click().await.unwrap();
-    c.wait_for_find(Locator::Css("ul.refs a[href='/cable/09STATE127892']"))
+    c.wait().for_element(Locator::Css("a[href='/cable/09TALLINN373']")).await.unwrap().click().await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("ul.refs a[href='/cable/09STATE127892']"))
         .await
         .unwrap()
         .click()

@@ -41,6 +41,12 @@ fn archive_dir() -> &'static Path {
         std::fs::write(&redacted, original.replace("Pickard", "XXXXXXXXXXXX")).unwrap();
         let r = a.ingest(&[redacted], &parser, &archive::IngestOptions::default(), &mut |_| {}).unwrap();
         assert_eq!(r.new_versions, 1, "{r:?}");
+        // Treaty events, written for the test.
+        let events = "country,date,event,treaty,source\n\
+                      NO,2008-12-03,Ratification,CCM,test\n\
+                      UK,2010-05-04,Ratification,CCM,test\n\
+                      AF,2011-09-08,Ratification,CCM,test\n";
+        a.import_events_text("events.csv", events).unwrap();
         (tmp, dir)
     });
     dir
@@ -277,6 +283,8 @@ async fn the_openapi_document_describes_every_json_route() {
         "/api/cable/{id}/versions",
         "/api/cable/{id}/diff",
         "/api/browse/{by}",
+        "/api/campaign",
+        "/api/attribute",
         "/export",
     ] {
         assert!(paths.contains_key(p), "{p} documented");
@@ -301,4 +309,100 @@ async fn the_openapi_document_describes_every_json_route() {
         assert!(schemas["Cable"]["properties"].get(key).is_some(), "Cable.{key} documented");
     }
     assert!(schemas["ErrorBody"]["properties"].get("error").is_some());
+}
+
+#[tokio::test]
+async fn the_campaign_page_and_api_show_countries_requests_and_events() {
+    let (s, _, body) = get("/campaign?q=%22cluster+munitions%22&treaty=CCM").await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    for country in ["Afghanistan", "United Kingdom", "Norway"] {
+        assert!(body.contains(country), "{country}");
+    }
+    let requests = &body[body.find("<h2>Action requests</h2>").expect("action requests listed")..];
+    assert!(requests.contains("href=\"/cable/08STATE134777\""), "{requests}");
+    assert!(requests.contains("AMEMBASSY KABUL"), "sent to Kabul");
+    let svg = &body[body.find("<svg").expect("timeline drawn")..];
+    assert!(svg.contains("<circle") && svg.contains("<path"), "cables as dots, events as diamonds");
+    assert!(body.contains("consent no. 1"), "Norway ratified first");
+
+    let (s, _, body) = get("/api/campaign?q=%22cluster+munitions%22&treaty=CCM").await;
+    assert_eq!(s, StatusCode::OK);
+    let v = json(&body);
+    let names: Vec<&str> =
+        v["countries"].as_array().unwrap().iter().map(|c| c["country"]["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"Afghanistan") && names.contains(&"Norway"), "{names:?}");
+    assert_eq!(v["action_requests"][0]["id"], "08STATE134777");
+    let order: Vec<&str> = v["consent_order"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["country"]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, ["NO", "UK", "AF"]);
+
+    let (s, _, body) = get("/campaign").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.contains("name=\"treaty\""), "the form");
+    for bad in ["/api/campaign?q=", "/api/campaign?q=%22open", "/api/campaign?q=x&treaty=No+Such+Treaty"] {
+        let (s, _, body) = get(bad).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}: {body}");
+    }
+    assert_eq!(get("/campaign?q=%22open").await.0, StatusCode::BAD_REQUEST);
+}
+
+async fn send(req: Request<Body>) -> (StatusCode, String) {
+    let app = router(AppState::open(archive_dir()).unwrap());
+    let res = app.oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = axum::body::to_bytes(res.into_body(), 16 << 20).await.unwrap();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+const ARTICLE: &str =
+    "The State Department told Kabul that \u{201c}a narrow interpretation of Article 21 by \
+    GIRoA will impair our ability to defend the lives of our soldiers,\u{201d} a cable shows. \
+    \"We will never sign a treaty written in <script>alert(1)</script> Oslo,\" an official said.";
+
+#[tokio::test]
+async fn quotes_are_attributed_over_the_api_and_on_the_page() {
+    let body = serde_json::json!({ "text": ARTICLE }).to_string();
+    let req =
+        Request::post("/api/attribute").header("content-type", "application/json").body(Body::from(body));
+    let (s, body) = send(req.unwrap()).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let v = json(&body);
+    let quotes = v["quotes"].as_array().unwrap();
+    assert_eq!(quotes.len(), 2, "{v}");
+    assert_eq!(quotes[0]["verdict"], "exact", "{}", quotes[0]);
+    assert_eq!(quotes[0]["source"]["cable_id"], "08STATE134777");
+    assert_eq!(quotes[0]["source"]["paragraph"], 3, "the objectives of paragraph 3");
+    assert_eq!(quotes[1]["verdict"], "not_in_archive", "an invented quote is not attributed");
+
+    let form = format!("text={}", demarche::loadgen::encode(ARTICLE));
+    let req = Request::post("/attribute")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(form));
+    let (s, page) = send(req.unwrap()).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert!(page.contains("href=\"/cable/08STATE134777?v=1#p3\""), "linked to its paragraph: {page}");
+    assert!(!page.contains("<script>alert(1)"), "quotes escaped");
+    let (s, _, page) = get("/attribute").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("<textarea"));
+
+    for bad in [
+        Request::post("/api/attribute")
+            .header("content-type", "application/json")
+            .body(Body::from("{\"text\": \"\"}")),
+        Request::post("/api/attribute")
+            .header("content-type", "application/json")
+            .body(Body::from("not json")),
+        Request::post("/api/attribute")
+            .header("content-type", "application/json")
+            .body(Body::from(serde_json::json!({ "text": "x".repeat(600_000) }).to_string())),
+    ] {
+        let (s, body) = send(bad.unwrap()).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+        assert!(!json(&body)["error"].as_str().unwrap().is_empty());
+    }
 }

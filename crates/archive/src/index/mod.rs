@@ -12,11 +12,12 @@ use cable::Cable;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::AllQuery;
 use tantivy::schema::{
-    Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
-    Value, FAST, STORED, STRING,
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED,
+    STRING,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
+use crate::query::facets::{FacetCache, FacetField};
 use crate::{Error, Result};
 
 /// The fields of the index.
@@ -48,8 +49,16 @@ pub struct Fields {
     pub signer: Field,
     /// Created, unix seconds (indexed, fast).
     pub created: Field,
-    /// Facets: /tag, /origin, /class (level), /caveat, /year, /month.
-    pub facets: Field,
+    /// Faceted columns (fast, raw strings; not searchable): TAGS codes.
+    pub facet_tag: Field,
+    /// Origin names.
+    pub facet_origin: Field,
+    /// Classification levels (as `class:` selects them).
+    pub facet_class: Field,
+    /// Caveat names.
+    pub facet_caveat: Field,
+    /// Creation month, `YYYY-MM`.
+    pub facet_month: Field,
 }
 
 /// Builds the schema.
@@ -61,6 +70,7 @@ pub fn schema() -> (Schema, Fields) {
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let raw = STRING;
+    let column = TextOptions::default().set_fast("raw");
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED | FAST),
         version: b.add_u64_field("version", NumericOptions::default().set_stored().set_fast().set_indexed()),
@@ -75,7 +85,11 @@ pub fn schema() -> (Schema, Fields) {
         cites: b.add_text_field("ref", raw.clone()),
         signer: b.add_text_field("signer", raw),
         created: b.add_i64_field("created", NumericOptions::default().set_indexed().set_fast()),
-        facets: b.add_facet_field("facets", FacetOptions::default()),
+        facet_tag: b.add_text_field(FacetField::Tag.field_name(), column.clone()),
+        facet_origin: b.add_text_field(FacetField::Origin.field_name(), column.clone()),
+        facet_class: b.add_text_field(FacetField::Class.field_name(), column.clone()),
+        facet_caveat: b.add_text_field(FacetField::Caveat.field_name(), column.clone()),
+        facet_month: b.add_text_field(FacetField::Month.field_name(), column),
     };
     (b.build(), fields)
 }
@@ -89,6 +103,8 @@ pub fn body_text(c: &Cable) -> String {
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
+    /// Faceted columns of the live segments, read once each.
+    pub(crate) facet_cache: FacetCache,
     /// Its fields.
     pub fields: Fields,
 }
@@ -111,12 +127,26 @@ fn parse_payload(payload: &str) -> Option<i64> {
 
 impl SearchIndex {
     /// Opens the index in `dir`, creating it (empty) when absent.
+    /// An index made by another demarche version (another schema) is
+    /// deleted and created anew: it is derived data, and the caller (the
+    /// writer) indexes every cable again.
     pub fn open_or_create(dir: &Path) -> Result<SearchIndex> {
+        if SearchIndex::is_outdated(dir) {
+            tracing::info!(dir = %dir.display(), "index made by another demarche version: rebuilding it");
+            std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         if !dir.join("meta.json").exists() {
             Index::create_in_dir(dir, schema().0)?;
         }
         SearchIndex::open(dir)
+    }
+
+    /// Whether `dir` holds a readable index of another schema (made by
+    /// another demarche version).
+    pub fn is_outdated(dir: &Path) -> bool {
+        dir.join("meta.json").exists()
+            && Index::open_in_dir(dir).is_ok_and(|index| index.schema() != schema().0)
     }
 
     /// Opens an existing index read-only.
@@ -136,7 +166,7 @@ impl SearchIndex {
             )));
         }
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { index, reader, fields })
+        Ok(SearchIndex { index, reader, facet_cache: FacetCache::default(), fields })
     }
 
     /// The tantivy index.
@@ -151,7 +181,10 @@ impl SearchIndex {
 
     /// Reloads the reader after a commit.
     pub fn reload(&self) -> Result<()> {
-        Ok(self.reader.reload()?)
+        self.reader.reload()?;
+        let live: Vec<_> = self.searcher().segment_readers().iter().map(|s| s.segment_id()).collect();
+        self.facet_cache.retain(&live);
+        Ok(())
     }
 
     /// A writer (takes tantivy's own writer lock).
@@ -208,12 +241,12 @@ impl SearchIndex {
         d.add_text(f.body, body_text(c));
         for t in &c.tags {
             d.add_text(f.tag, &t.code);
-            d.add_facet(f.facets, Facet::from_path(["tag", t.code.as_str()]));
+            d.add_text(f.facet_tag, &t.code);
         }
         d.add_text(f.origin, &c.origin);
         d.add_text(f.origin, c.id.station());
         if !c.origin.is_empty() {
-            d.add_facet(f.facets, Facet::from_path(["origin", c.origin.as_str()]));
+            d.add_text(f.facet_origin, &c.origin);
         }
         if let Some(from) = &c.header.from {
             add_recipient(&mut d, f.from, from);
@@ -232,10 +265,10 @@ impl SearchIndex {
         let level = c.classification.level.name();
         d.add_text(f.class, level.to_lowercase());
         d.add_text(f.class, c.classification.to_string().to_lowercase());
-        d.add_facet(f.facets, Facet::from_path(["class", level]));
+        d.add_text(f.facet_class, level);
         for cv in &c.caveats {
             d.add_text(f.caveat, caveat_token(cv.name()));
-            d.add_facet(f.facets, Facet::from_path(["caveat", cv.name()]));
+            d.add_text(f.facet_caveat, cv.name());
         }
         for id in c.cited_ids() {
             d.add_text(f.cites, id.as_str());
@@ -246,11 +279,7 @@ impl SearchIndex {
         if let Some(t) = c.created {
             d.add_i64(f.created, t.unix_seconds());
             let date = t.date();
-            d.add_facet(f.facets, Facet::from_path(["year", &date.year().to_string()]));
-            d.add_facet(
-                f.facets,
-                Facet::from_path(["month", &format!("{:04}-{:02}", date.year(), date.month())]),
-            );
+            d.add_text(f.facet_month, format!("{:04}-{:02}", date.year(), date.month()));
         }
         d
     }

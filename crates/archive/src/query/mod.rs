@@ -2,23 +2,25 @@
 //! tantivy queries, and running a search (ranked or by date, exact total,
 //! facets, per-month histogram, highlighted snippets).
 
+pub mod facets;
+mod snippets;
 pub mod syntax;
 
 use std::ops::Bound;
 
 use serde::Serialize;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
-use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery, RegexQuery,
     TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
 
 use crate::index::Fields;
 use crate::{Archive, Error, Result};
+use facets::{FacetCounter, FacetField, FacetTally};
 use syntax::{Field as QField, Query};
 
 /// How results are ordered.
@@ -361,14 +363,34 @@ fn class_value(text: &str) -> String {
     }
 }
 
-fn facet_counts(c: &tantivy::collector::FacetCounts, root: &str, top: Option<usize>) -> Vec<FacetCount> {
-    let strip = |f: &tantivy::schema::Facet| f.to_path().last().map(|s| s.to_string()).unwrap_or_default();
-    match top {
-        Some(k) => {
-            c.top_k(root, k).into_iter().map(|(f, n)| FacetCount { value: strip(f), count: n }).collect()
-        }
-        None => c.get(root).map(|(f, n)| FacetCount { value: strip(f), count: n }).collect(),
+/// The counts of one column, most first (then by value), at most `top`.
+fn facet_counts(tally: &FacetTally, field: FacetField, top: Option<usize>) -> Vec<FacetCount> {
+    let mut v: Vec<FacetCount> = tally
+        .get(&field)
+        .map(|m| m.iter().map(|(value, &count)| FacetCount { value: value.clone(), count }).collect())
+        .unwrap_or_default();
+    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    if let Some(k) = top {
+        v.truncate(k);
     }
+    v
+}
+
+/// Counts per month (`YYYY-MM`), in date order.
+fn month_counts(tally: &FacetTally) -> Vec<FacetCount> {
+    let mut v = facet_counts(tally, FacetField::Month, None);
+    v.sort_by(|a, b| a.value.cmp(&b.value));
+    v
+}
+
+/// Counts per year, summed from the months, in date order.
+fn year_counts(tally: &FacetTally) -> Vec<FacetCount> {
+    let mut years: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    for m in month_counts(tally) {
+        let year = m.value.split('-').next().unwrap_or_default().to_owned();
+        *years.entry(year).or_default() += m.count;
+    }
+    years.into_iter().map(|(value, count)| FacetCount { value, count }).collect()
 }
 
 impl Archive {
@@ -392,23 +414,26 @@ impl Archive {
         let query = Translator::new(&index.fields).translate(&parsed)?;
         let searcher = index.searcher();
 
-        let mut facet_collector = FacetCollector::for_field("facets");
+        let mut counted_fields = Vec::new();
         if req.facets {
-            for root in ["/tag", "/origin", "/class", "/caveat", "/year"] {
-                facet_collector.add_facet(root);
-            }
+            counted_fields.extend([
+                FacetField::Tag,
+                FacetField::Origin,
+                FacetField::Class,
+                FacetField::Caveat,
+            ]);
         }
-        if req.histogram {
-            facet_collector.add_facet("/month");
+        if req.facets || req.histogram {
+            counted_fields.push(FacetField::Month);
         }
-        let want_facets = req.facets || req.histogram;
         let top = TopDocs::with_limit(req.per_page).and_offset(offset);
-        let facets = want_facets.then_some(facet_collector);
+        let facets =
+            (!counted_fields.is_empty()).then(|| FacetCounter::new(&counted_fields, &index.facet_cache));
         // Ties are broken by store version id (a u64 fast field, cheap to
         // read), so that the order does not depend on how documents happen
         // to be laid out in segments: reindex gives the same pages.
         let by_id = (SortByStaticFastValue::<u64>::for_field("version"), Order::Asc);
-        type Found = (Vec<(Option<f32>, DocAddress)>, usize, Option<FacetCounts>);
+        type Found = (Vec<(Option<f32>, DocAddress)>, usize, Option<FacetTally>);
         let (docs, total, counted): Found = match req.sort {
             Sort::Relevance => {
                 let (d, n, f) = searcher.search(
@@ -426,13 +451,8 @@ impl Archive {
             }
         };
 
-        let snippet_gen = if req.snippets {
-            let mut g = SnippetGenerator::create(&searcher, &*query, index.fields.body)?;
-            g.set_max_num_chars(240);
-            Some(g)
-        } else {
-            None
-        };
+        let snippet_maker =
+            if req.snippets { snippets::Snippets::new(&searcher, &*query, index.fields.body)? } else { None };
         let mut hits = Vec::with_capacity(docs.len());
         for (score, addr) in docs {
             let doc: TantivyDocument = searcher.doc(addr)?;
@@ -441,14 +461,8 @@ impl Archive {
                 Error::Corrupt(format!("{id} is in the index but not in the store: run `demarche check`"))
             })?;
             let mut snippets = Vec::new();
-            if let Some(g) = &snippet_gen {
-                let s = g.snippet(&self.store.latest_text(&id)?);
-                if !s.is_empty() {
-                    snippets.push(Snippet {
-                        text: s.fragment().to_owned(),
-                        highlights: s.highlighted().iter().map(|r| (r.start, r.end)).collect(),
-                    });
-                }
+            if let Some(maker) = &snippet_maker {
+                snippets.extend(maker.snippet(&self.store.latest_text(&id)?));
             }
             hits.push(Hit {
                 id,
@@ -461,15 +475,15 @@ impl Archive {
             });
         }
         let (facets, histogram) = match counted {
-            Some(fc) => (
+            Some(tally) => (
                 req.facets.then(|| Facets {
-                    tags: facet_counts(&fc, "/tag", Some(30)),
-                    origins: facet_counts(&fc, "/origin", Some(30)),
-                    classifications: facet_counts(&fc, "/class", None),
-                    caveats: facet_counts(&fc, "/caveat", None),
-                    years: facet_counts(&fc, "/year", None),
+                    tags: facet_counts(&tally, FacetField::Tag, Some(30)),
+                    origins: facet_counts(&tally, FacetField::Origin, Some(30)),
+                    classifications: facet_counts(&tally, FacetField::Class, None),
+                    caveats: facet_counts(&tally, FacetField::Caveat, None),
+                    years: year_counts(&tally),
                 }),
-                req.histogram.then(|| facet_counts(&fc, "/month", None)),
+                req.histogram.then(|| month_counts(&tally)),
             ),
             None => (None, None),
         };
@@ -548,17 +562,6 @@ impl BrowseBy {
             BrowseBy::Year | BrowseBy::Month => format!("created:{value}"),
         }
     }
-
-    fn facet_root(self) -> &'static str {
-        match self {
-            BrowseBy::Origin => "/origin",
-            BrowseBy::Tag => "/tag",
-            BrowseBy::Classification => "/class",
-            BrowseBy::Caveat => "/caveat",
-            BrowseBy::Year => "/year",
-            BrowseBy::Month => "/month",
-        }
-    }
 }
 
 impl Archive {
@@ -567,15 +570,53 @@ impl Archive {
     /// and months in date order.
     pub fn browse(&self, by: BrowseBy) -> Result<Vec<FacetCount>> {
         let index = self.index()?;
-        let mut collector = FacetCollector::for_field("facets");
-        collector.add_facet(by.facet_root());
-        let counts = index.searcher().search(&AllQuery, &collector)?;
-        let mut values = facet_counts(&counts, by.facet_root(), None);
-        match by {
-            BrowseBy::Year | BrowseBy::Month => values.sort_by(|a, b| a.value.cmp(&b.value)),
-            _ => values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value))),
+        let field = match by {
+            BrowseBy::Origin => FacetField::Origin,
+            BrowseBy::Tag => FacetField::Tag,
+            BrowseBy::Classification => FacetField::Class,
+            BrowseBy::Caveat => FacetField::Caveat,
+            BrowseBy::Year | BrowseBy::Month => FacetField::Month,
+        };
+        let tally = index.searcher().search(&AllQuery, &FacetCounter::new(&[field], &index.facet_cache))?;
+        Ok(match by {
+            BrowseBy::Year => year_counts(&tally),
+            BrowseBy::Month => month_counts(&tally),
+            _ => facet_counts(&tally, field, None),
+        })
+    }
+}
+
+impl Archive {
+    /// The ids of every cable matching a query, sorted, read from the index's
+    /// id column (no stored documents are loaded): what a whole-result
+    /// analysis such as a [campaign](crate::campaign) starts from.
+    pub fn matching_ids(&self, query: &str) -> Result<Vec<String>> {
+        let index = self.index()?;
+        let parsed = syntax::parse(query)?;
+        let query = Translator::new(&index.fields).translate(&parsed)?;
+        let searcher = index.searcher();
+        let docs = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+        let mut by_segment: std::collections::BTreeMap<u32, Vec<u32>> = std::collections::BTreeMap::new();
+        for d in docs {
+            by_segment.entry(d.segment_ord).or_default().push(d.doc_id);
         }
-        Ok(values)
+        let mut ids = Vec::new();
+        let mut buf = String::new();
+        for (segment, docs) in by_segment {
+            let column =
+                searcher.segment_reader(segment).fast_fields().str("id")?.ok_or_else(|| {
+                    Error::Corrupt("the index has no id column: run `demarche reindex`".into())
+                })?;
+            for doc in docs {
+                if let Some(ord) = column.term_ords(doc).next() {
+                    column.ord_to_str(ord, &mut buf).map_err(|e| Error::io("index id column", e))?;
+                    ids.push(buf.clone());
+                }
+            }
+        }
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
     }
 }
 

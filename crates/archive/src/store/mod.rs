@@ -1,6 +1,7 @@
 //! The store: the system of record. Every version of every cable, the
 //! reference graph, tags and recipients, in one SQLite database.
 
+mod events;
 pub mod schema;
 
 use std::path::Path;
@@ -199,6 +200,17 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the database at `path` was made by an older schema and needs
+    /// migrating (opening it for writing does that).
+    pub fn needs_migration(path: &Path) -> Result<bool> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        Ok(found < schema::current_version())
+    }
+
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
@@ -327,6 +339,22 @@ impl Store {
         }
     }
 
+    /// Decodes the latest version of a cable into a type that reads only some
+    /// of [`Cable`]'s fields (a `serde::Deserialize` struct with fields of the
+    /// same names): faster than [`Store::cable`] when the raw text is not needed.
+    pub fn latest_as<T: serde::de::DeserializeOwned>(&self, id: &str) -> Result<T> {
+        let blob: Vec<u8> = self
+            .conn
+            .prepare_cached("SELECT cable FROM versions WHERE version_id = (SELECT latest_version FROM cables WHERE id = ?1)")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::CableNotFound(id.to_owned()))?;
+        let json = decompress(&blob[..])
+            .map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decompress: {e}")))?;
+        serde_json::from_slice(&json)
+            .map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decode: {e}")))
+    }
+
     /// The clean text of a cable's latest version (its paragraphs joined, as
     /// indexed), decoding only that part of the stored cable.
     pub fn latest_text(&self, id: &str) -> Result<String> {
@@ -344,7 +372,7 @@ impl Store {
             .query_row([id], |r| r.get(0))
             .optional()?
             .ok_or_else(|| Error::CableNotFound(id.to_owned()))?;
-        let json = zstd::stream::decode_all(&blob[..])
+        let json = decompress(&blob[..])
             .map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decompress: {e}")))?;
         let p: Paras = serde_json::from_slice(&json)
             .map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decode: {e}")))?;
@@ -434,9 +462,33 @@ impl Store {
     }
 }
 
+/// Decompresses a stored blob. Blobs are written by `zstd::bulk` with
+/// their size in the frame header, so one decompression context per thread
+/// is reused (creating one per call was a sizeable part of reading a cable).
+fn decompress(blob: &[u8]) -> std::io::Result<Vec<u8>> {
+    thread_local! {
+        static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let size = match zstd::zstd_safe::get_frame_content_size(blob) {
+        Ok(Some(n)) if n <= 1 << 30 => n as usize,
+        _ => return zstd::stream::decode_all(blob),
+    };
+    DECOMPRESSOR.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(zstd::bulk::Decompressor::new()?);
+        }
+        match slot.as_mut() {
+            Some(d) => d.decompress(blob, size),
+            None => zstd::stream::decode_all(blob),
+        }
+    })
+}
+
 /// Decodes a stored (compressed JSON) cable.
 pub fn decode_cable(id: &str, blob: &[u8]) -> Result<Cable> {
-    let json = zstd::stream::decode_all(blob)
+    let json = decompress(blob)
         .map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decompress: {e}")))?;
     serde_json::from_slice(&json)
         .map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decode: {e}")))

@@ -66,6 +66,25 @@ pub const MIGRATIONS: &[&str] = &[
         value  TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 2: dated events about countries (treaty signatures, ratifications...),
+    // imported from CSV files by `demarche events import`.
+    r#"
+    CREATE TABLE events (
+        id                  INTEGER PRIMARY KEY,
+        treaty              TEXT NOT NULL COLLATE NOCASE, -- as written (Convention on Cluster Munitions)
+        country             TEXT NOT NULL,     -- TAGS code, the preferred one of its country (AF, UK, AE)
+        date                TEXT NOT NULL,     -- YYYY-MM-DD, or YYYY-MM when the day is not known
+        event               TEXT NOT NULL COLLATE NOCASE, -- as written (Ratification)
+        source              TEXT NOT NULL,     -- where it is recorded (URL, document)
+        kind                TEXT NOT NULL,     -- signature, ratification, accession, ... other
+        country_as_written  TEXT NOT NULL,     -- the file's country value (Afghanistan, AF, AFG)
+        imported_from       TEXT NOT NULL,     -- file of the first import
+        line                INTEGER NOT NULL,  -- its line there
+        imported_at         INTEGER NOT NULL,  -- unix seconds
+        UNIQUE (treaty, country, date, event, source)
+    );
+    CREATE INDEX events_country ON events (country, date);
+    "#,
 ];
 
 /// The schema version this build creates and understands.

@@ -206,7 +206,10 @@ fn browsing_lists_every_value_and_each_value_searches_to_its_count() {
         } else {
             assert!(values.windows(2).all(|w| w[0].count >= w[1].count), "{by:?} most first");
         }
-        if matches!(by, archive::BrowseBy::Origin | archive::BrowseBy::Classification | archive::BrowseBy::Year) {
+        if matches!(
+            by,
+            archive::BrowseBy::Origin | archive::BrowseBy::Classification | archive::BrowseBy::Year
+        ) {
             let sum: u64 = values.iter().map(|v| v.count).sum();
             assert_eq!(sum, 1295, "{by:?}: every cable has exactly one");
         }
@@ -263,4 +266,27 @@ fn caveats_are_found_in_any_spelling() {
     assert_eq!(count("caveat:FOUO"), fouo);
     assert_eq!(count("caveat:forofficialuseonly"), fouo);
     assert!(count("caveat:sipdis") > count("caveat:nodis"));
+}
+
+#[test]
+fn an_index_of_another_schema_is_rebuilt_on_open() {
+    let (_tmp, a, _) = fresh_archive(&[cable_dir().join("2008/12")]);
+    let dir = a.dir().to_path_buf();
+    let cables = a.store().cable_count().unwrap();
+    drop(a);
+    // What another demarche version might have left: an index with other fields.
+    let index_dir = dir.join("index");
+    std::fs::remove_dir_all(&index_dir).unwrap();
+    std::fs::create_dir_all(&index_dir).unwrap();
+    let mut b = tantivy::schema::Schema::builder();
+    b.add_text_field("id", tantivy::schema::STRING);
+    tantivy::Index::create_in_dir(&index_dir, b.build()).unwrap();
+    assert!(archive::index::SearchIndex::is_outdated(&index_dir));
+
+    let a = Archive::open(&dir).unwrap();
+    assert_eq!(a.index().unwrap().num_docs(), cables, "rebuilt from the store");
+    assert!(a.check().unwrap().ok(), "{:?}", a.check().unwrap().problems);
+    let mut req = SearchRequest::new("tag:PARM");
+    req.facets = true;
+    assert!(a.search(&req).unwrap().facets.unwrap().tags.iter().any(|t| t.value == "PARM"));
 }

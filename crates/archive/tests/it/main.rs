@@ -1,6 +1,8 @@
 //! Integration tests of the archive over the real corpus in `../shared`.
 
 mod acceptance;
+mod attribution;
+mod campaign;
 mod search_table;
 mod shared;
 mod versions;

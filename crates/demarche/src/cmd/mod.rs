@@ -1,6 +1,9 @@
 //! One module per subcommand, each with its arguments and `run`.
 
+pub mod attribute;
+pub mod campaign;
 pub mod check;
+pub mod events;
 pub mod ingest;
 pub mod parse;
 pub mod refs;

@@ -233,3 +233,87 @@ pub async fn browse(
     };
     Ok(Json(state.with_archive(move |a| a.browse(by)).await?))
 }
+
+/// Parameters of a campaign.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CampaignParams {
+    /// The search query selecting the campaign's cables.
+    pub q: Option<String>,
+    /// A treaty whose imported events to join (`demarche events import`).
+    pub treaty: Option<String>,
+}
+
+impl CampaignParams {
+    /// The archive request these parameters ask for.
+    pub fn request(&self) -> Result<archive::campaign::CampaignRequest, HttpError> {
+        let query = self.q.clone().unwrap_or_default();
+        if query.trim().is_empty() {
+            return Err(HttpError::bad_request("give a query: campaign?q=..."));
+        }
+        let mut req = archive::campaign::CampaignRequest::new(query);
+        req.treaty = self.treaty.clone().filter(|t| !t.trim().is_empty());
+        Ok(req)
+    }
+}
+
+/// `GET /api/campaign?q=&treaty=`: the same as `demarche campaign --json`.
+#[utoipa::path(get, path = "/api/campaign", tag = "campaigns", params(CampaignParams),
+    responses((status = 200, description = "Per country: cables, months, action requests, replies, treaty events", body = archive::campaign::Campaign),
+              (status = 400, description = "Malformed query, unknown treaty, or too broad", body = ErrorBody)))]
+pub async fn campaign(
+    State(state): State<AppState>,
+    q: Result<Query<CampaignParams>, QueryRejection>,
+) -> Result<Json<archive::campaign::Campaign>, HttpError> {
+    let req = params(q)?.request()?;
+    Ok(Json(state.with_archive(move |a| a.campaign(&req)).await?))
+}
+
+/// The body of an attribution: the article, and whether to look for paraphrases.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct AttributeBody {
+    /// The article, plain text or HTML.
+    pub text: String,
+    /// Also report unquoted sentences that closely paraphrase a cable paragraph.
+    #[serde(default)]
+    pub paraphrases: bool,
+}
+
+/// The longest article attributed over HTTP, in bytes.
+pub const MAX_ARTICLE_BYTES: usize = 512 * 1024;
+
+impl AttributeBody {
+    /// Refuses empty or oversized articles.
+    pub fn check(&self) -> Result<(), HttpError> {
+        if self.text.trim().is_empty() {
+            return Err(HttpError::bad_request("give the article's text"));
+        }
+        if self.text.len() > MAX_ARTICLE_BYTES {
+            return Err(HttpError::bad_request(format!(
+                "the article is {} bytes; at most {MAX_ARTICLE_BYTES} are attributed at once",
+                self.text.len()
+            )));
+        }
+        Ok(())
+    }
+
+    /// The archive options these ask for.
+    pub fn options(&self) -> archive::AttributeOptions {
+        archive::AttributeOptions { paraphrases: self.paraphrases, ..archive::AttributeOptions::default() }
+    }
+}
+
+/// `POST /api/attribute` with `{"text": "...", "paraphrases": false}`: the
+/// same report as `demarche attribute --json`.
+#[utoipa::path(post, path = "/api/attribute", tag = "attribution", request_body = AttributeBody,
+    responses((status = 200, description = "Each quote: verdict, best source paragraph, differences, candidates", body = archive::AttributionReport),
+              (status = 400, description = "Empty or oversized article, or not JSON", body = ErrorBody)))]
+pub async fn attribute(
+    State(state): State<AppState>,
+    body: Result<Json<AttributeBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<archive::AttributionReport>, HttpError> {
+    let Json(b) = body.map_err(|e| HttpError::bad_request(e.body_text()))?;
+    b.check()?;
+    let options = b.options();
+    Ok(Json(state.with_archive(move |a| a.attribute(&b.text, &options)).await?))
+}

@@ -16,8 +16,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -114,6 +115,8 @@ pub fn router(state: AppState) -> Router {
         .route("/browse", get(pages::browse_index))
         .route("/browse/{by}", get(pages::browse))
         .route("/export", get(export::export))
+        .route("/campaign", get(pages::campaign))
+        .route("/attribute", get(pages::attribute_form).post(pages::attribute))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/api/search", get(api::search))
         .route("/api/cable/{id}", get(api::cable))
@@ -121,8 +124,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/cable/{id}/versions", get(api::versions))
         .route("/api/cable/{id}/diff", get(api::diff))
         .route("/api/browse/{by}", get(api::browse))
+        .route("/api/campaign", get(api::campaign))
+        .route("/api/attribute", post(api::attribute))
         .route("/api/openapi.json", get(openapi::openapi_json))
         .fallback(pages::not_found)
+        .layer(DefaultBodyLimit::max(2 * api::MAX_ARTICLE_BYTES))
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
         .layer(SetResponseHeaderLayer::overriding(

@@ -14,7 +14,17 @@ use super::{api, export};
         description = "Search and read diplomatic cables: full-text search with facets, cables decoded, \
                        their references, versions and differences."
     ),
-    paths(api::search, api::cable, api::refs, api::versions, api::diff, api::browse, export::export)
+    paths(
+        api::search,
+        api::cable,
+        api::refs,
+        api::versions,
+        api::diff,
+        api::browse,
+        api::campaign,
+        api::attribute,
+        export::export
+    )
 )]
 pub struct ApiDoc;
 

@@ -150,6 +150,52 @@ pub fn reference_graph(center: &str, cites: &[GraphNode<'_>], cited_by: &[GraphN
     }
 }
 
+/// The campaign timeline: one row per country (the first 30), one column
+/// per month of [`archive::campaign::Campaign::months`]; a dot per month
+/// with cables (area by count), a diamond per treaty event.
+pub fn campaign_timeline(c: &archive::campaign::Campaign) -> Markup {
+    const ROWS: usize = 30;
+    const LABEL: f64 = 170.0;
+    const ROW: f64 = 18.0;
+    let months = c.months.len().max(1);
+    let col = (620.0 / months as f64).clamp(3.0, 24.0);
+    let width = LABEL + col * months as f64 + 10.0;
+    let rows: Vec<_> = c.countries.iter().take(ROWS).collect();
+    let height = 30.0 + ROW * rows.len() as f64;
+    let max = rows.iter().flat_map(|k| k.per_month.iter().copied()).max().unwrap_or(1).max(1) as f64;
+    let x = |i: usize| LABEL + col * (i as f64 + 0.5);
+    let month_index = |m: &str| c.months.iter().position(|x| x.as_str() == m);
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" width=(width) height=(height) viewBox=(format!("0 0 {width} {height}")) role="img" aria-label=(format!("Timeline of the campaign {}", c.query)) {
+            @for (i, m) in c.months.iter().enumerate() {
+                @if m.ends_with("-01") || i == 0 {
+                    line x1=(x(i)) y1="16" x2=(x(i)) y2=(height) stroke="#eee" {}
+                    text x=(x(i)) y="12" font-family="sans-serif" font-size="10" fill="#666" text-anchor="middle" { (m.get(..4).unwrap_or(m)) }
+                }
+            }
+            @for (r, k) in rows.iter().enumerate() {
+                @let y = 30.0 + ROW * r as f64;
+                text x=(LABEL - 6.0) y=(y + 4.0) text-anchor="end" font-family="sans-serif" font-size="11" { (k.country.name) }
+                line x1=(LABEL) y1=(y) x2=(width - 10.0) y2=(y) stroke="#f3f3f3" {}
+                @for (i, &n) in k.per_month.iter().enumerate() {
+                    @if n > 0 {
+                        circle cx=(x(i)) cy=(y) r=(format!("{:.1}", 2.0 + 6.0 * (n as f64 / max).sqrt())) fill="#1a4f8b" fill-opacity="0.8" {
+                            title { (k.country.name) ", " (c.months.get(i).map_or("", |m| m.as_str())) ": " (n) @if n == 1 { " cable" } @else { " cables" } }
+                        }
+                    }
+                }
+                @for e in &k.events {
+                    @if let Some(i) = month_index(&e.date.month_key()) {
+                        path d=(format!("M{:.1} {:.1} l5 5 l-5 5 l-5 -5 z", x(i), y - 5.0)) fill="#c0392b" {
+                            title { (k.country.name) ", " (e.date.to_string()) ": " (e.event) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Inlines an SVG string made here (trusted markup, escaped by its maker).
 pub fn inline(svg: String) -> Markup {
     PreEscaped(svg)

@@ -2,8 +2,10 @@
 //! usable without JavaScript; there is none. Every page is a GET with its
 //! state in the URL, so every page and every search is a permalink.
 
+mod attribute;
 mod browse;
 mod cable;
+mod campaign;
 mod search;
 
 use axum::http::{header, StatusCode};
@@ -12,8 +14,10 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::HttpError;
 
+pub use attribute::{attribute, attribute_form};
 pub use browse::{browse, browse_index};
 pub use cable::cable;
+pub use campaign::campaign;
 pub use search::search;
 
 const STYLE: &str = "body{font:16px/1.5 Georgia,serif;max-width:70rem;margin:auto;padding:1rem;color:#222}\
@@ -25,7 +29,8 @@ a{color:#1a4f8b}header form{display:flex;gap:.5rem}header input[type=search]{fle
 .para{margin:1rem 0}.para .n{font-weight:bold}.missing{color:#999}pre{white-space:pre-wrap}\
 .error{background:#fdd;padding:1rem}.active{font-weight:bold}nav.top{font:14px sans-serif;margin:.3rem 0}\
 .histogram svg,.graph svg{max-width:100%;height:auto}table{border-collapse:collapse}td,th{padding:.1rem .6rem;text-align:left}\
-td.n{text-align:right}dl{display:grid;grid-template-columns:9rem 1fr;gap:.1rem 1rem}dd{margin:0}del{background:#f4c7c3}ins{background:#d9ead3;text-decoration:none}.diff{white-space:pre-wrap}";
+td.n{text-align:right}table.campaign td{vertical-align:top;border-top:1px solid #eee}form.campaign{margin:1rem 0}textarea{width:100%;font:14px/1.4 sans-serif}blockquote{border-left:3px solid #ddd;margin:.3rem 0;padding-left:.8rem}\
+.verdict-exact,.verdict-close{background:#d9ead3}.verdict-ambiguous{background:#fce8b2}.verdict-not_in_archive{background:#eee}dl{display:grid;grid-template-columns:9rem 1fr;gap:.1rem 1rem}dd{margin:0}del{background:#f4c7c3}ins{background:#d9ead3;text-decoration:none}.diff{white-space:pre-wrap}";
 
 /// `GET /static/style.css`.
 pub async fn stylesheet() -> Response {
@@ -49,7 +54,7 @@ pub(super) fn page(title: &str, query: &str, body: Markup) -> Markup {
                         input type="search" name="q" value=(query) aria-label="Search cables" maxlength="1000";
                         button type="submit" { "Search" }
                     }
-                    nav.top { a href="/browse" { "Browse" } " · " a href="/api/openapi.json" { "API" } }
+                    nav.top { a href="/browse" { "Browse" } " · " a href="/campaign" { "Campaigns" } " · " a href="/attribute" { "Attribute quotes" } " · " a href="/api/openapi.json" { "API" } }
                     details {
                         summary { "Query syntax" }
                         p { "words · \"a phrase\" · \"a phrase\"~5 · AND OR NOT + - ( ) · prefix* · "
