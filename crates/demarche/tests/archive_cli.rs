@@ -196,3 +196,27 @@ fn sigkill_during_ingest_loses_and_duplicates_nothing() {
     let c: serde_json::Value = serde_json::from_slice(&clean_out.stdout).unwrap();
     assert_eq!(v["total"], c["total"]);
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    use std::io::Read as _;
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("archive");
+    assert!(run(&a, &["ingest", corpus().join("2009").to_str().unwrap()]).status.success());
+    // A search printing far more than a pipe holds, as JSON and as a table.
+    for format in [&["--json"][..], &[][..]] {
+        let mut child = demarche(&a)
+            .args(["search", "the", "--per-page", "1000"])
+            .args(format)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 100];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap(); // then the reader goes away, like `| head -c 100`
+        let out = child.wait_with_output().unwrap();
+        let err = text(&out.stderr);
+        assert!(!err.contains("panicked") && !err.contains("error"), "{format:?}: {err}");
+        assert_eq!(out.status.code(), Some(141), "{format:?}: {err}");
+    }
+}
