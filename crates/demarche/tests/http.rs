@@ -406,3 +406,27 @@ async fn quotes_are_attributed_over_the_api_and_on_the_page() {
         assert!(!json(&body)["error"].as_str().unwrap().is_empty());
     }
 }
+
+#[tokio::test]
+async fn a_flooding_client_is_rate_limited_and_others_are_not() {
+    let app = router(AppState::open(archive_dir()).unwrap().with_rate_limit(5, 5));
+    let from = |ip: [u8; 4], uri: &str| {
+        let mut req = Request::builder().uri(uri).body(Body::empty()).unwrap();
+        req.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((ip, 40000))));
+        req
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        let res = app.clone().oneshot(from([203, 0, 113, 7], "/api/search?q=kabul")).await.unwrap();
+        if res.status() == StatusCode::TOO_MANY_REQUESTS {
+            assert!(res.headers().contains_key("retry-after"));
+            assert!(res.headers().contains_key("content-security-policy"), "security headers on 429 too");
+        }
+        statuses.push(res.status());
+    }
+    let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    let limited = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert!((5..=7).contains(&ok) && ok + limited == 12, "{statuses:?}");
+    let res = app.clone().oneshot(from([198, 51, 100, 1], "/api/search?q=kabul")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "another client is served");
+}

@@ -10,6 +10,7 @@ mod error;
 mod export;
 mod openapi;
 mod pages;
+pub mod ratelimit;
 mod svg;
 
 use std::path::{Path, PathBuf};
@@ -46,6 +47,7 @@ pub struct AppState {
     pool: Arc<Mutex<Vec<Archive>>>,
     permits: Arc<tokio::sync::Semaphore>,
     handles: usize,
+    limiter: Option<Arc<ratelimit::RateLimiter>>,
 }
 
 impl AppState {
@@ -65,7 +67,15 @@ impl AppState {
             pool: Arc::new(Mutex::new(vec![first])),
             permits: Arc::new(tokio::sync::Semaphore::new(handles)),
             handles,
+            limiter: None,
         })
+    }
+
+    /// Limits each client (by IP address) to `per_second` requests a
+    /// second on average, `burst` at once; beyond, 429 with `Retry-After`.
+    pub fn with_rate_limit(mut self, per_second: u32, burst: u32) -> AppState {
+        self.limiter = Some(Arc::new(ratelimit::RateLimiter::new(per_second, burst)));
+        self
     }
 
     /// How many archive calls may run at once.
@@ -109,7 +119,8 @@ impl AppState {
 /// The application: JSON API under `/api`, pages elsewhere, security
 /// headers on every response, a request time limit.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let limiter = state.limiter.clone();
+    let app = Router::new()
         .route("/", get(pages::search))
         .route("/cable/{id}", get(pages::cable))
         .route("/browse", get(pages::browse_index))
@@ -129,8 +140,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi::openapi_json))
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(2 * api::MAX_ARTICLE_BYTES))
-        .with_state(state)
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
+        .with_state(state);
+    let app = match limiter {
+        Some(l) => app.layer(axum::middleware::from_fn_with_state(l, ratelimit::limit)),
+        None => app,
+    };
+    app.layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
@@ -150,7 +165,8 @@ pub fn router(state: AppState) -> Router {
 pub async fn serve(state: AppState, bind: std::net::SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind).await?;
     eprintln!("demarche serving on http://{}", listener.local_addr()?);
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
