@@ -1,0 +1,99 @@
+//! Load on loopback: 64 keep-alive clients mixing searches (the committed
+//! query mix), cable pages, cable JSON and browse pages against `demarche
+//! serve` over the shared corpus. Must end with zero errors; prints
+//! throughput, p99 and memory. The soak variant (10 minutes, `--ignored`)
+//! also requires memory to stay flat.
+//!
+//! `DEMARCHE_LOAD_SECONDS` sets the length of the bounded run (default 30).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use demarche::loadgen::{self, encode};
+
+fn shared() -> PathBuf {
+    std::env::var_os("DEMARCHE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
+}
+
+/// Resident memory of this process, in MB (from /proc).
+fn rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+async fn load(seconds: u64) -> (loadgen::LoadReport, Vec<f64>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("archive");
+    let corpus = shared().join("corpus/wikileaks-cablegate-2010-12-10/cable");
+    {
+        let parser = cable::Parser::new(cable::ReferenceData::load_dir(&shared().join("reference")).unwrap());
+        let mut a = archive::Archive::open_for_write(&dir).unwrap();
+        a.ingest(&[corpus], &parser, &archive::IngestOptions::default(), &mut |_| {}).unwrap();
+    }
+    let ids: Vec<String> = {
+        let a = archive::Archive::open(&dir).unwrap();
+        a.store().latest_versions().unwrap().into_iter().map(|(id, _)| id).collect()
+    };
+    let queries =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/queries.txt"))
+            .unwrap();
+    let mut paths = Vec::new();
+    for (i, q) in queries.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).enumerate()
+    {
+        let q = q.trim_start_matches("[facets] ");
+        paths.push(format!("/api/search?q={}&facets=true&histogram=true", encode(q)));
+        paths.push(format!("/?q={}&page={}", encode(q), 1 + i % 2));
+        for id in ids.iter().skip(i * 37).take(6) {
+            paths.push(format!("/cable/{id}"));
+            paths.push(format!("/api/cable/{id}"));
+        }
+    }
+    paths.extend(["/browse/origin", "/browse/month", "/api/browse/tag"].map(String::from));
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = demarche::server::router(demarche::server::AppState::open(&dir).unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let samples = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sampler = {
+        let samples = samples.clone();
+        tokio::spawn(async move {
+            loop {
+                samples.lock().unwrap().push(rss_mb());
+                tokio::time::sleep(Duration::from_secs(5)).await;
+            }
+        })
+    };
+    let report = loadgen::run(addr, &paths, 64, Duration::from_secs(seconds), Duration::from_secs(10)).await;
+    sampler.abort();
+    let rss = samples.lock().unwrap().clone();
+    println!("load: {} paths, 64 clients: {}", paths.len(), report.summary());
+    println!("resident memory every 5 s (MB): {rss:.0?}");
+    (report, rss)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_four_clients_mixing_searches_and_pages_get_no_errors() {
+    let seconds = std::env::var("DEMARCHE_LOAD_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
+    let (report, _) = load(seconds).await;
+    assert!(report.ok > 1000, "{}", report.summary());
+    assert_eq!(report.errors, 0, "{:?}", report.error_samples);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a 10-minute soak: cargo test --release -p demarche --test load -- --ignored"]
+async fn a_ten_minute_soak_keeps_memory_flat() {
+    let (report, rss) = load(600).await;
+    assert_eq!(report.errors, 0, "{:?}", report.error_samples);
+    // After the first minute (caches filled), memory stays within 20%.
+    let settled = rss.get(12).copied().unwrap_or_default();
+    let last = rss.last().copied().unwrap_or_default();
+    assert!(last <= settled * 1.2 + 16.0, "memory grew from {settled:.0} MB to {last:.0} MB");
+}
