@@ -262,6 +262,18 @@ const MIN_CANDIDATE_SCORE: f32 = 0.2;
 /// (about one content word).
 const TIE_MARGIN: f32 = 1.0;
 
+/// The quoted passages of an article (HTML or plain text) as they are
+/// looked up: quotes split by an attribution joined with ` … `, without
+/// consulting any archive. What `demarche attribute` would attribute.
+///
+/// ```
+/// let q = archive::attribute::quoted_passages("He said \u{201c}we will not sign,\u{201d} and left.");
+/// assert_eq!(q, ["we will not sign,"]);
+/// ```
+pub fn quoted_passages(article_text_or_html: &str) -> Vec<String> {
+    article::quotes(&article::blocks(article_text_or_html)).into_iter().map(|q| q.text).collect()
+}
+
 impl Archive {
     /// Finds every quoted passage of an article (HTML or plain text) and
     /// tells for each which cable and paragraph it comes from, or that the
