@@ -20,8 +20,90 @@ pub struct LoadReport {
     pub error_samples: Vec<String>,
     /// Wall time of the run.
     pub elapsed: Duration,
-    /// Latency of every answered request, sorted.
-    pub latencies: Vec<Duration>,
+    /// Latencies of the answered requests, as a histogram of fixed size
+    /// (memory stays flat however long the run).
+    pub latencies: LatencyHistogram,
+}
+
+/// Latencies in microseconds, bucketed with under 1% error: exact below
+/// 256 µs, then 128 buckets per power of two.
+#[derive(Debug, Clone)]
+pub struct LatencyHistogram {
+    counts: Vec<u64>,
+    total: u64,
+    max: Duration,
+}
+
+impl Default for LatencyHistogram {
+    fn default() -> LatencyHistogram {
+        LatencyHistogram { counts: vec![0; 256 + 56 * 128], total: 0, max: Duration::ZERO }
+    }
+}
+
+impl LatencyHistogram {
+    fn bucket(us: u64) -> usize {
+        if us < 256 {
+            return us as usize;
+        }
+        let e = 63 - us.leading_zeros() as usize; // 8 and up
+        256 + (e - 8) * 128 + ((us >> (e - 7)) as usize - 128)
+    }
+
+    fn lower_bound(i: usize) -> u64 {
+        if i < 256 {
+            return i as u64;
+        }
+        let (e, m) = ((i - 256) / 128 + 8, (i - 256) % 128 + 128);
+        (m as u64) << (e - 7)
+    }
+
+    /// Records one latency.
+    pub fn record(&mut self, d: Duration) {
+        let i = Self::bucket(d.as_micros().min(u128::from(u64::MAX >> 8)) as u64).min(self.counts.len() - 1);
+        self.counts[i] += 1;
+        self.total += 1;
+        self.max = self.max.max(d);
+    }
+
+    /// Adds another histogram's counts.
+    pub fn merge(&mut self, other: &LatencyHistogram) {
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        self.total += other.total;
+        self.max = self.max.max(other.max);
+    }
+
+    /// Number of recorded latencies.
+    pub fn len(&self) -> u64 {
+        self.total
+    }
+
+    /// Whether nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The longest recorded latency.
+    pub fn max(&self) -> Duration {
+        self.max
+    }
+
+    /// The latency at quantile `q` (lower bound of its bucket).
+    pub fn quantile(&self, q: f64) -> Duration {
+        if self.total == 0 {
+            return Duration::ZERO;
+        }
+        let rank = ((self.total as f64 - 1.0) * q.clamp(0.0, 1.0)).round() as u64;
+        let mut seen = 0;
+        for (i, &n) in self.counts.iter().enumerate() {
+            seen += n;
+            if seen > rank {
+                return Duration::from_micros(Self::lower_bound(i)).min(self.max);
+            }
+        }
+        self.max
+    }
 }
 
 impl LoadReport {
@@ -32,11 +114,7 @@ impl LoadReport {
 
     /// The latency at quantile `q` (0.5 for the median, 0.99...).
     pub fn quantile(&self, q: f64) -> Duration {
-        if self.latencies.is_empty() {
-            return Duration::ZERO;
-        }
-        let i = ((self.latencies.len() as f64 - 1.0) * q).round() as usize;
-        self.latencies[i.min(self.latencies.len() - 1)]
+        self.latencies.quantile(q)
     }
 
     /// One line: requests, throughput, p50/p95/p99/max, errors.
@@ -50,7 +128,7 @@ impl LoadReport {
             ms(self.quantile(0.5)),
             ms(self.quantile(0.95)),
             ms(self.quantile(0.99)),
-            ms(self.latencies.last().copied().unwrap_or_default()),
+            ms(self.latencies.max()),
             self.errors
         )
     }
@@ -141,11 +219,11 @@ pub async fn run(
                 match answer {
                     Ok(Ok((status, _))) if (200..300).contains(&status) => {
                         r.ok += 1;
-                        r.latencies.push(took);
+                        r.latencies.record(took);
                     }
                     Ok(Ok((status, _))) => {
                         r.errors += 1;
-                        r.latencies.push(took);
+                        r.latencies.record(took);
                         if r.error_samples.len() < 5 {
                             r.error_samples.push(format!("{path}: status {status}"));
                         }
@@ -175,7 +253,7 @@ pub async fn run(
             Ok(r) => {
                 total.ok += r.ok;
                 total.errors += r.errors;
-                total.latencies.extend(r.latencies);
+                total.latencies.merge(&r.latencies);
                 for s in r.error_samples {
                     if total.error_samples.len() < 10 {
                         total.error_samples.push(s);
@@ -189,7 +267,6 @@ pub async fn run(
         }
     }
     total.elapsed = start.elapsed();
-    total.latencies.sort();
     total
 }
 
@@ -204,4 +281,30 @@ pub fn encode(value: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LatencyHistogram;
+    use std::time::Duration;
+
+    #[test]
+    fn quantiles_are_within_one_percent_and_memory_is_fixed() {
+        let mut h = LatencyHistogram::default();
+        for us in 1..=100_000u64 {
+            h.record(Duration::from_micros(us));
+        }
+        for (q, want) in [(0.5, 50_000.0), (0.99, 99_000.0), (0.0, 1.0)] {
+            let got = h.quantile(q).as_micros() as f64;
+            assert!((got - want).abs() <= want * 0.01 + 1.0, "q{q}: {got} vs {want}");
+        }
+        assert_eq!(h.max(), Duration::from_micros(100_000));
+        assert_eq!(h.len(), 100_000);
+        let buckets = h.counts.len();
+        h.record(Duration::from_secs(3600));
+        assert_eq!(h.counts.len(), buckets);
+        for i in 0..buckets {
+            assert_eq!(LatencyHistogram::bucket(LatencyHistogram::lower_bound(i)), i, "bucket {i}");
+        }
+    }
 }
