@@ -366,16 +366,7 @@ impl Store {
         struct Paras {
             paragraphs: Vec<Para>,
         }
-        let blob: Vec<u8> = self
-            .conn
-            .prepare_cached("SELECT cable FROM versions WHERE version_id = (SELECT latest_version FROM cables WHERE id = ?1)")?
-            .query_row([id], |r| r.get(0))
-            .optional()?
-            .ok_or_else(|| Error::CableNotFound(id.to_owned()))?;
-        let json = decompress(&blob[..])
-            .map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decompress: {e}")))?;
-        let p: Paras = serde_json::from_slice(&json)
-            .map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decode: {e}")))?;
+        let p: Paras = self.latest_as(id)?;
         // Joined exactly as `Cable::clean_text` joins them for the index.
         let mut out = String::new();
         for para in p.paragraphs {
