@@ -134,20 +134,21 @@ impl LoadReport {
     }
 }
 
-/// One keep-alive connection.
-struct Conn {
+/// One keep-alive HTTP/1.1 connection.
+pub struct Conn {
     stream: BufReader<TcpStream>,
 }
 
 impl Conn {
-    async fn open(addr: SocketAddr) -> std::io::Result<Conn> {
+    /// Connects to `addr`.
+    pub async fn open(addr: SocketAddr) -> std::io::Result<Conn> {
         let s = TcpStream::connect(addr).await?;
         s.set_nodelay(true)?;
         Ok(Conn { stream: BufReader::new(s) })
     }
 
-    /// Sends a GET and reads the whole answer: the status code and body length.
-    async fn get(&mut self, path: &str) -> std::io::Result<(u16, usize)> {
+    /// Sends a GET and reads the whole answer: the status code and the body.
+    pub async fn get(&mut self, path: &str) -> std::io::Result<(u16, Vec<u8>)> {
         let req = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: demarche-loadgen\r\n\r\n");
         self.stream.get_mut().write_all(req.as_bytes()).await?;
         let mut line = String::new();
@@ -176,7 +177,7 @@ impl Conn {
         })?;
         let mut body = vec![0; length];
         self.stream.read_exact(&mut body).await?;
-        Ok((status, length))
+        Ok((status, body))
     }
 }
 

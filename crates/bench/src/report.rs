@@ -1,0 +1,233 @@
+//! The benchmark's report: a markdown table of every figure, the ratios
+//! against demarche, the hit-count cross-check, and the JSON record.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::mix::{EngineRun, Mix};
+
+/// Everything one benchmark run measured.
+#[derive(Debug, Serialize)]
+pub struct Results {
+    /// When and where it ran.
+    pub machine: Machine,
+    /// Cables generated.
+    pub cables: usize,
+    /// Generator seed.
+    pub seed: u64,
+    /// Size of the raw `cables.csv`.
+    pub corpus_bytes: u64,
+    /// Every engine, demarche first.
+    pub engines: Vec<EngineRun>,
+    /// `demarche serve` under concurrent load, when it ran.
+    pub serve: Option<ServeFigures>,
+}
+
+/// `demarche serve` at many concurrent clients.
+#[derive(Debug, Serialize)]
+pub struct ServeFigures {
+    /// Concurrent keep-alive clients.
+    pub clients: usize,
+    /// Requests answered per second.
+    pub requests_per_second: f64,
+    /// Median latency, ms.
+    pub p50_ms: f64,
+    /// 99th percentile, ms.
+    pub p99_ms: f64,
+    /// Failed requests.
+    pub errors: u64,
+    /// Server resident memory after the run.
+    pub rss_bytes: u64,
+    /// Server peak resident memory.
+    pub peak_rss_bytes: u64,
+}
+
+/// The machine the run was on.
+#[derive(Debug, Serialize)]
+pub struct Machine {
+    /// Date of the run (UTC).
+    pub date: String,
+    /// CPU model.
+    pub cpu: String,
+    /// Cores available.
+    pub cores: usize,
+    /// Memory in GiB.
+    pub memory_gib: f64,
+    /// Kernel release.
+    pub kernel: String,
+}
+
+impl Machine {
+    /// Reads this machine's description.
+    pub fn this() -> Machine {
+        let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+        let cpu = cpuinfo
+            .lines()
+            .find_map(|l| l.strip_prefix("model name").and_then(|r| r.split_once(':')).map(|(_, v)| v.trim()))
+            .unwrap_or("unknown")
+            .to_owned();
+        let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+        let kb: f64 = meminfo
+            .lines()
+            .find_map(|l| l.strip_prefix("MemTotal:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0.0);
+        let date = std::process::Command::new("date")
+            .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default();
+        Machine {
+            date,
+            cpu,
+            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            memory_gib: kb / 1024.0 / 1024.0,
+            kernel: std::fs::read_to_string("/proc/sys/kernel/osrelease")
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
+        }
+    }
+}
+
+fn mb(bytes: u64) -> String {
+    format!("{:.0} MB", bytes as f64 / 1e6)
+}
+
+fn ms(v: f64) -> String {
+    if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// Geometric mean of the peer / demarche p50 ratios over the queries both ran.
+pub fn p50_ratio(demarche: &EngineRun, peer: &EngineRun) -> Option<(f64, usize)> {
+    let mut logs = Vec::new();
+    for (d, p) in demarche.queries.iter().zip(&peer.queries) {
+        if !d.skipped && !p.skipped && d.p50_ms > 0.0 && p.p50_ms > 0.0 {
+            logs.push((p.p50_ms / d.p50_ms).ln());
+        }
+    }
+    (!logs.is_empty()).then(|| ((logs.iter().sum::<f64>() / logs.len() as f64).exp(), logs.len()))
+}
+
+impl Results {
+    /// The report in markdown.
+    pub fn markdown(&self, mix: &Mix) -> String {
+        let m = &self.machine;
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "# demarche benchmark: {} cables ({}), {}\n\nMachine: {}, {} cores, {:.0} GiB, Linux {}. Seed {}.\n",
+            self.cables,
+            mb(self.corpus_bytes),
+            m.date,
+            m.cpu,
+            m.cores,
+            m.memory_gib,
+            m.kernel,
+            self.seed
+        );
+        s.push_str("## Loading\n\n| engine | load | MB/s of raw text | on disk | disk / raw | peak RSS |\n|---|---|---|---|---|---|\n");
+        for e in &self.engines {
+            let Some(load) = e.load_seconds else { continue };
+            let _ = writeln!(
+                s,
+                "| {} | {:.1} s | {:.1} | {} | {} | {} |",
+                e.engine,
+                load,
+                self.corpus_bytes as f64 / 1e6 / load,
+                e.disk_bytes.map(mb).unwrap_or_default(),
+                e.disk_bytes
+                    .map(|d| format!("{:.2}", d as f64 / self.corpus_bytes as f64))
+                    .unwrap_or_default(),
+                e.load_peak_rss_bytes.map(mb).unwrap_or_else(|| "-".into()),
+            );
+        }
+        s.push_str(
+            "\n## Query latency, p50 / p99 ms (top 10 by relevance with exact total count)\n\n| query |",
+        );
+        for e in &self.engines {
+            let _ = write!(s, " {} |", e.engine);
+        }
+        s.push_str("\n|---|");
+        s.push_str(&"---|".repeat(self.engines.len()));
+        s.push('\n');
+        for (i, q) in mix.queries.iter().enumerate() {
+            let _ = write!(s, "| {} `{}` |", q.name, q.demarche.replace('|', "\\|"));
+            for e in &self.engines {
+                match e.queries.get(i) {
+                    Some(r) if !r.skipped => {
+                        let _ = write!(s, " {} / {} |", ms(r.p50_ms), ms(r.p99_ms));
+                    }
+                    _ => s.push_str(" n/a |"),
+                }
+            }
+            s.push('\n');
+        }
+        if let Some(d) = self.engines.iter().find(|e| e.engine == "demarche") {
+            s.push_str("\n## Ratios: peer p50 / demarche p50 (geometric mean over the queries both ran)\n\n| peer | ratio | queries |\n|---|---|---|\n");
+            for e in self.engines.iter().filter(|e| e.engine != "demarche") {
+                if let Some((r, n)) = p50_ratio(d, e) {
+                    let _ = writeln!(s, "| {} | {:.1}x | {} |", e.engine, r, n);
+                }
+            }
+            let worst = d.queries.iter().map(|q| q.p99_ms).fold(0.0, f64::max);
+            let median_p50 = {
+                let mut v: Vec<f64> = d.queries.iter().map(|q| q.p50_ms).collect();
+                v.sort_by(f64::total_cmp);
+                v.get(v.len() / 2).copied().unwrap_or(0.0)
+            };
+            let _ = writeln!(
+                s,
+                "\ndemarche embedded: median of the per-query p50 {} ms, worst per-query p99 {} ms.",
+                ms(median_p50),
+                ms(worst)
+            );
+        }
+        s.push_str(
+            "\n## Hit counts (exact totals; ripgrep counts matching lines of the raw file)\n\n| query |",
+        );
+        for e in &self.engines {
+            let _ = write!(s, " {} |", e.engine);
+        }
+        s.push_str("\n|---|");
+        s.push_str(&"---|".repeat(self.engines.len()));
+        s.push('\n');
+        for (i, q) in mix.queries.iter().enumerate() {
+            let _ = write!(s, "| {} ({}) |", q.name, q.kind);
+            for e in &self.engines {
+                match e.queries.get(i).and_then(|r| r.total_hits.filter(|_| !r.skipped)) {
+                    Some(n) => {
+                        let _ = write!(s, " {n} |");
+                    }
+                    None => s.push_str(" n/a |"),
+                }
+            }
+            s.push('\n');
+        }
+        if let Some(v) = &self.serve {
+            let _ = writeln!(
+                s,
+                "\n## demarche serve under load\n\n{} keep-alive clients over the mix: {:.0} requests/s, p50 {} ms, p99 {} ms, {} errors; server RSS {} (peak {}).",
+                v.clients,
+                v.requests_per_second,
+                ms(v.p50_ms),
+                ms(v.p99_ms),
+                v.errors,
+                mb(v.rss_bytes),
+                mb(v.peak_rss_bytes)
+            );
+        }
+        s.push_str("\n## Notes\n\n");
+        for e in &self.engines {
+            let _ = writeln!(s, "- **{}** ({}): {}", e.engine, e.version, e.notes.join("; "));
+        }
+        s
+    }
+}
