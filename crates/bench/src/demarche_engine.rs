@@ -32,6 +32,19 @@ pub fn ingest(bin: &Path, dir: &Path, corpus: &Path) -> Result<EngineRun> {
     })
 }
 
+/// The archive of an earlier run, not ingested again.
+pub fn reused(dir: &Path) -> Result<EngineRun> {
+    let a = Archive::open(dir)?;
+    Ok(EngineRun {
+        engine: "demarche".into(),
+        version: format!("demarche {} (tantivy, SQLite)", env!("CARGO_PKG_VERSION")),
+        cables: a.store().cable_count()?,
+        disk_bytes: Some(process::disk_size(dir)),
+        notes: vec!["archive of an earlier run reused: no load figures".into()],
+        ..EngineRun::default()
+    })
+}
+
 /// Writes the archive's cables as the JSON lines the peers load: the same
 /// fields and the same clean text demarche indexes.
 pub fn export_peer_data(dir: &Path, out: &Path) -> Result<u64> {

@@ -13,13 +13,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::{Parser as _, Subcommand};
 
-mod demarche_engine;
-mod generate;
-mod mix;
-mod peers;
-mod process;
-mod report;
-mod run;
+use demarche_bench::{corpus_dir, generate, reference_parser, run};
 
 /// Command line.
 #[derive(clap::Parser)]
@@ -77,14 +71,4 @@ fn main() -> Result<()> {
         Command::Run(args) => run::run(&cli.shared, &args)?,
     }
     Ok(())
-}
-
-pub(crate) fn corpus_dir(shared: &std::path::Path) -> PathBuf {
-    shared.join("corpus/wikileaks-cablegate-2010-12-10/cable")
-}
-
-pub(crate) fn reference_parser(shared: &std::path::Path) -> Result<cable::Parser> {
-    let refdata = cable::ReferenceData::load_dir(&shared.join("reference"))
-        .with_context(|| format!("reading reference tables under {}", shared.display()))?;
-    Ok(cable::Parser::new(refdata))
 }

@@ -39,6 +39,10 @@ pub struct RunArgs {
     /// Write `<date>-<cables>.json` and `.md` here (e.g. `bench/results`).
     #[arg(long)]
     pub results: Option<PathBuf>,
+    /// Keep the demarche archive of an earlier run instead of ingesting again
+    /// (for query work; the report then has no demarche load figures).
+    #[arg(long)]
+    pub reuse_archive: bool,
     /// The `demarche` binary (default: beside this program; `cargo build --release` builds both).
     #[arg(long)]
     pub demarche: Option<PathBuf>,
@@ -84,7 +88,11 @@ pub fn run(shared: &Path, args: &RunArgs) -> Result<()> {
     eprintln!("demarche: ingesting {}", corpus.display());
     let archive = work.join("demarche");
     let mut engines = Vec::new();
-    let mut d = demarche_engine::ingest(&bin, &archive, &corpus)?;
+    let mut d = if args.reuse_archive && archive.exists() {
+        demarche_engine::reused(&archive)?
+    } else {
+        demarche_engine::ingest(&bin, &archive, &corpus)?
+    };
     eprintln!("demarche: {} cables in {:.1} s; queries", d.cables, d.load_seconds.unwrap_or(0.0));
     d.queries = demarche_engine::query_embedded(&archive, &mix, repeat)?;
     engines.push(d);

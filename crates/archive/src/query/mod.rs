@@ -3,6 +3,7 @@
 //! facets, per-month histogram, highlighted snippets).
 
 pub mod facets;
+mod ranked;
 mod snippets;
 pub mod syntax;
 
@@ -435,6 +436,12 @@ impl Archive {
         let by_id = (SortByStaticFastValue::<u64>::for_field("version"), Order::Asc);
         type Found = (Vec<(Option<f32>, DocAddress)>, usize, Option<FacetTally>);
         let (docs, total, counted): Found = match req.sort {
+            // Facets visit every hit anyway: one scoring pass does it all.
+            Sort::Relevance if facets.is_none() && ranked::prunable(&parsed) => {
+                let best = ranked::top_k(&searcher, &*query, offset + req.per_page)?;
+                let page = best.into_iter().skip(offset).map(|(s, a)| (Some(s), a)).collect();
+                (page, ranked::count(&searcher, &*query)?, None)
+            }
             Sort::Relevance => {
                 let (d, n, f) = searcher.search(
                     &query,

@@ -100,6 +100,10 @@ fn reindex_gives_the_same_answers() {
         "tag:PREL NOT tag:IR",
         "origin:london",
         "created:2009-06..2009-08",
+        // Ranked with pruning (a word, words joined by OR, a prefix).
+        "government",
+        "minister OR ambassador",
+        "munition*",
     ];
     let before: Vec<(u64, Vec<String>)> = queries
         .iter()
@@ -117,6 +121,27 @@ fn reindex_gives_the_same_answers() {
         assert_eq!((r.total, r.hits.into_iter().map(|h| h.id).collect::<Vec<_>>()), b, "{q}");
     }
     assert!(a.check().unwrap().ok());
+}
+
+/// A word, OR-ed words and a prefix are ranked with Block-WAND pruning; the
+/// same words under a conjunction that excludes nothing (`-qqqzzz`) are
+/// scored in full. Both must give the same pages, ties broken the same way.
+#[test]
+fn pruned_ranking_equals_full_ranking() {
+    let (a, _) = corpus_archive();
+    for q in ["government", "said", "minister OR ambassador OR embassy", "munition*", "the"] {
+        for page in 1..=4 {
+            let req =
+                |q: String| SearchRequest { per_page: 25, page, snippets: false, ..SearchRequest::new(q) };
+            let pruned = a.search(&req(q.to_owned())).unwrap();
+            let full = a.search(&req(format!("({q}) -qqqzzz"))).unwrap();
+            assert_eq!(pruned.total, full.total, "{q}");
+            let ranked = |r: &archive::SearchResults| -> Vec<(String, Option<f32>)> {
+                r.hits.iter().map(|h| (h.id.clone(), h.score)).collect()
+            };
+            assert_eq!(ranked(&pruned), ranked(&full), "{q} page {page}");
+        }
+    }
 }
 
 #[test]
