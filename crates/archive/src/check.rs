@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::store::{content_hash, decode_cable};
+use crate::store::content_hash;
 use crate::{Archive, Result};
 
 /// What `check` found.
@@ -51,7 +51,7 @@ impl Archive {
 
         let mut bad_versions = 0usize;
         self.store.for_each_version(|id, seq, hash, blob| {
-            let problem = match decode_cable(id, blob) {
+            let problem = match self.store.decode_cable(id, blob) {
                 Ok(c) if content_hash(&c.raw_header, &c.raw_body)[..] == *hash => None,
                 Ok(_) => Some(format!("store: {id} version {seq}: text does not match its content hash")),
                 Err(e) => Some(format!("store: {id} version {seq}: {e}")),

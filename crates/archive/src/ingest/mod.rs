@@ -14,13 +14,14 @@ pub mod sources;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use cable::{source, Cable, Parser};
 use crossbeam_channel::bounded;
 use serde::Serialize;
 
+use crate::store::codec::{self, Encoder};
 use crate::store::{Incoming, PutOutcome};
 use crate::{Archive, Error, Result};
 
@@ -99,23 +100,23 @@ enum Parsed {
 }
 
 /// A parsed cable hashed and encoded for storage.
-fn prepared(cable: Cable, source: String) -> Parsed {
-    match Incoming::new(cable, source.clone()) {
+fn prepared(cable: Cable, source: String, encoder: Option<&Encoder>) -> Parsed {
+    match Incoming::new(cable, source.clone(), encoder) {
         Ok(inc) => Parsed::Cable(Box::new(inc)),
         Err(e) => Parsed::Failed(Failure { source, reason: e.to_string() }),
     }
 }
 
-fn parse_unit(parser: &Parser, unit: Unit) -> Parsed {
+fn parse_unit(parser: &Parser, unit: Unit, encoder: Option<&Encoder>) -> Parsed {
     match unit {
         Unit::File { source, bytes } => match parser.parse(&bytes) {
-            Ok(c) => prepared(c, source),
+            Ok(c) => prepared(c, source, encoder),
             Err(e) => Parsed::Failed(Failure { source, reason: e.to_string() }),
         },
         Unit::Record { source, record } => {
             let (rec, line) = (record.record, record.line);
             match source::csv::to_source(record).and_then(|s| parser.build(s)) {
-                Ok(c) => prepared(c, source),
+                Ok(c) => prepared(c, source, encoder),
                 Err(e) => {
                     let reason = match e {
                         e @ cable::Error::Csv { .. } => e.to_string(),
@@ -175,6 +176,13 @@ impl Archive {
         let (done_tx, done_rx) = bounded::<(u64, Parsed)>(batch_size.max(threads * 32));
         let index = self.index()?;
         let mut writer = index.writer(options.index_heap_bytes)?;
+        // The compression dictionary: the archive's, or one trained on the
+        // first batch big enough; the parsers use it as soon as it is set.
+        let encoder: OnceLock<Encoder> = OnceLock::new();
+        if let Some(e) = self.store.encoder()? {
+            let _ = encoder.set(e);
+        }
+        let encoder = &encoder;
 
         let outcome: Result<()> = std::thread::scope(|s| {
             // Reader: inputs in order, numbered.
@@ -201,7 +209,7 @@ impl Archive {
                 let tx = done_tx.clone();
                 s.spawn(move || {
                     for (seq, unit) in rx {
-                        if tx.send((seq, parse_unit(parser, unit))).is_err() {
+                        if tx.send((seq, parse_unit(parser, unit, encoder.get()))).is_err() {
                             break;
                         }
                     }
@@ -220,6 +228,7 @@ impl Archive {
             let mut flush =
                 |batch: &mut Vec<Incoming>, report: &mut IngestReport, last: bool| -> Result<()> {
                     if !batch.is_empty() {
+                        self.compress_with_dictionary(batch, encoder)?;
                         uncommitted |= self.store_batch(batch, &mut writer, report)?;
                         batch.clear();
                     }
@@ -289,6 +298,30 @@ impl Archive {
         }
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)
+    }
+
+    /// Makes sure the batch is compressed with the archive's dictionary:
+    /// trains one on this batch when the archive has none and the batch is
+    /// big enough, and compresses again what the parsers compressed before
+    /// the dictionary existed.
+    fn compress_with_dictionary(
+        &mut self,
+        batch: &mut [Incoming],
+        encoder: &OnceLock<Encoder>,
+    ) -> Result<()> {
+        if encoder.get().is_none() && batch.len() >= codec::MIN_TRAINING_BATCH {
+            let step = batch.len().div_ceil(codec::MAX_TRAINING_SAMPLES);
+            let samples = batch.iter().step_by(step).map(Incoming::json).collect::<Result<Vec<_>>>()?;
+            if let Some(e) = self.store.train_dictionary(&samples, now_unix())? {
+                let _ = encoder.set(e);
+            }
+        }
+        if let Some(e) = encoder.get() {
+            for inc in batch.iter_mut() {
+                inc.recompress(e)?;
+            }
+        }
+        Ok(())
     }
 
     /// Stores a batch (one transaction) and adds what changed to the index

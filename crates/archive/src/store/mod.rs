@@ -1,6 +1,7 @@
 //! The store: the system of record. Every version of every cable, the
 //! reference graph, tags and recipients, in one SQLite database.
 
+pub mod codec;
 mod events;
 pub mod schema;
 
@@ -116,19 +117,36 @@ pub struct Incoming {
 
 impl Incoming {
     /// Hashes and encodes a cable for storage (done on the parser threads,
-    /// so that the single writer only writes).
-    pub fn new(cable: Cable, source_path: String) -> Result<Incoming> {
+    /// so that the single writer only writes), compressed with the
+    /// archive's dictionary when it has one.
+    pub fn new(cable: Cable, source_path: String, encoder: Option<&codec::Encoder>) -> Result<Incoming> {
         let hash = content_hash(&cable.raw_header, &cable.raw_body);
         let json = serde_json::to_vec(&cable)
             .map_err(|e| Error::Corrupt(format!("{}: cannot encode: {e}", cable.id)))?;
-        let blob = zstd::bulk::compress(&json, 3).map_err(|e| Error::io("zstd", e))?;
+        let blob = codec::compress(&json, encoder).map_err(|e| Error::io("zstd", e))?;
         Ok(Incoming { cable, source_path, hash, blob })
+    }
+
+    /// The cable's JSON, decompressed again (for training a dictionary).
+    pub fn json(&self) -> Result<Vec<u8>> {
+        codec::decompress(&self.blob, &codec::Decoders::default()).map_err(|e| Error::io("zstd", e))
+    }
+
+    /// Compresses the cable again with `encoder`, unless it already is.
+    pub fn recompress(&mut self, encoder: &codec::Encoder) -> Result<()> {
+        if zstd::zstd_safe::get_dict_id_from_frame(&self.blob).map(|d| d.get()) != Some(encoder.id()) {
+            let json = self.json()?;
+            self.blob = codec::compress(&json, Some(encoder)).map_err(|e| Error::io("zstd", e))?;
+        }
+        Ok(())
     }
 }
 
 /// The SQLite store.
 pub struct Store {
     conn: Connection,
+    /// The archive's compression dictionaries.
+    decoders: codec::Decoders,
 }
 
 const VERSION_COLUMNS: &str =
@@ -171,9 +189,14 @@ impl Store {
             // Checkpoint every ~64 MB of WAL rather than every 4 MB.
             conn.pragma_update(None, "wal_autocheckpoint", 4_096)?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
+            // 64 MB of page cache (the default is 2 MB): ingest updates
+            // several B-trees at random keys, which at Cablegate scale
+            // outgrow a small cache and turn every insert into page reads.
+            conn.pragma_update(None, "cache_size", -65_536)?;
         }
-        let mut store = Store { conn };
+        let mut store = Store { conn, decoders: codec::Decoders::default() };
         store.migrate(writable)?;
+        store.load_dictionaries()?;
         Ok(store)
     }
 
@@ -198,6 +221,59 @@ impl Store {
             tx.commit()?;
         }
         Ok(())
+    }
+
+    fn load_dictionaries(&mut self) -> Result<()> {
+        let mut st = self.conn.prepare("SELECT id, dict FROM dictionaries ORDER BY id")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+        for row in rows {
+            let (id, dict) = row?;
+            self.decoders
+                .add(&dict)
+                .map_err(|e| Error::Corrupt(format!("store: compression dictionary {id} is damaged: {e}")))?;
+        }
+        Ok(())
+    }
+
+    /// The dictionary new cables are compressed with: the newest one, if any.
+    pub fn encoder(&self) -> Result<Option<codec::Encoder>> {
+        let dict: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT dict FROM dictionaries ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        dict.map(|d| {
+            codec::Encoder::new(&d)
+                .map_err(|e| Error::Corrupt(format!("store: compression dictionary is damaged: {e}")))
+        })
+        .transpose()
+    }
+
+    /// Trains a dictionary on these cables' JSON and keeps it; `None` when
+    /// there are too few to train on (or it is an id the archive already has).
+    pub fn train_dictionary(&mut self, samples: &[Vec<u8>], now: i64) -> Result<Option<codec::Encoder>> {
+        let Some(dict) = codec::train(samples) else { return Ok(None) };
+        let encoder = codec::Encoder::new(&dict).map_err(|e| Error::io("zstd dictionary", e))?;
+        let inserted = self.conn.execute(
+            "INSERT OR IGNORE INTO dictionaries (id, created_at, samples, dict) VALUES (?1, ?2, ?3, ?4)",
+            params![encoder.id(), now, samples.len().min(codec::MAX_TRAINING_SAMPLES) as i64, dict],
+        )?;
+        if inserted == 0 {
+            return Ok(None);
+        }
+        self.decoders.add(&dict).map_err(|e| Error::io("zstd dictionary", e))?;
+        Ok(Some(encoder))
+    }
+
+    /// Decodes a stored (compressed JSON) cable.
+    pub fn decode_cable(&self, id: &str, blob: &[u8]) -> Result<Cable> {
+        let json = codec::decompress(blob, &self.decoders)
+            .map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decompress: {e}")))?;
+        serde_json::from_slice(&json)
+            .map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decode: {e}")))
     }
 
     /// Whether the database at `path` was made by an older schema and needs
@@ -326,7 +402,7 @@ impl Store {
                 .optional()?,
         };
         match (blob, seq) {
-            (Some(b), _) => decode_cable(id, &b),
+            (Some(b), _) => self.decode_cable(id, &b),
             (None, None) => Err(Error::CableNotFound(id.to_owned())),
             (None, Some(version)) => {
                 let count = self.versions(id)?.len() as u32;
@@ -349,7 +425,7 @@ impl Store {
             .query_row([id], |r| r.get(0))
             .optional()?
             .ok_or_else(|| Error::CableNotFound(id.to_owned()))?;
-        let json = decompress(&blob[..])
+        let json = codec::decompress(&blob[..], &self.decoders)
             .map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decompress: {e}")))?;
         serde_json::from_slice(&json)
             .map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decode: {e}")))
@@ -453,45 +529,12 @@ impl Store {
     }
 }
 
-/// Decompresses a stored blob. Blobs are written by `zstd::bulk` with
-/// their size in the frame header, so one decompression context per thread
-/// is reused (creating one per call was a sizeable part of reading a cable).
-fn decompress(blob: &[u8]) -> std::io::Result<Vec<u8>> {
-    thread_local! {
-        static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
-            const { std::cell::RefCell::new(None) };
-    }
-    let size = match zstd::zstd_safe::get_frame_content_size(blob) {
-        Ok(Some(n)) if n <= 1 << 30 => n as usize,
-        _ => return zstd::stream::decode_all(blob),
-    };
-    DECOMPRESSOR.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if slot.is_none() {
-            *slot = Some(zstd::bulk::Decompressor::new()?);
-        }
-        match slot.as_mut() {
-            Some(d) => d.decompress(blob, size),
-            None => zstd::stream::decode_all(blob),
-        }
-    })
-}
-
-/// Decodes a stored (compressed JSON) cable.
-pub fn decode_cable(id: &str, blob: &[u8]) -> Result<Cable> {
-    let json = decompress(blob)
-        .map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decompress: {e}")))?;
-    serde_json::from_slice(&json)
-        .map_err(|e| Error::Corrupt(format!("{id}: stored cable does not decode: {e}")))
-}
-
-/// Replaces the derived rows (edges, tags, recipients) of a cable with those
+/// Replaces the derived rows (edges, tags) of a cable with those
 /// of its new latest version.
 fn replace_derived(tx: &rusqlite::Transaction<'_>, c: &Cable) -> Result<()> {
     let id = c.id.as_str();
     tx.prepare_cached("DELETE FROM edges WHERE src = ?1")?.execute([id])?;
     tx.prepare_cached("DELETE FROM tags WHERE cable_id = ?1")?.execute([id])?;
-    tx.prepare_cached("DELETE FROM recipients WHERE cable_id = ?1")?.execute([id])?;
     let mut edge = tx.prepare_cached("INSERT INTO edges (src, ordinal, dst) VALUES (?1, ?2, ?3)")?;
     for (i, dst) in c.cited_ids().iter().enumerate() {
         edge.execute(params![id, i as i64, dst.as_str()])?;
@@ -502,15 +545,6 @@ fn replace_derived(tx: &rusqlite::Transaction<'_>, c: &Cable) -> Result<()> {
         let kind =
             serde_json::to_value(t.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
         tag.execute(params![id, i as i64, t.code, kind])?;
-    }
-    let mut rec = tx.prepare_cached(
-        "INSERT INTO recipients (cable_id, ordinal, role, routing_indicator, name, decoded) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    let from = c.header.from.iter().map(|r| ("from", r));
-    let to = c.header.to.iter().map(|r| ("to", r));
-    let info = c.header.info.iter().map(|r| ("info", r));
-    for (i, (role, r)) in from.chain(to).chain(info).enumerate() {
-        rec.execute(params![id, i as i64, role, r.routing_indicator, r.name, r.decoded])?;
     }
     Ok(())
 }

@@ -240,14 +240,22 @@ fn a_version_1_archive_upgrades_on_open() {
     let dir = a.dir().to_path_buf();
     drop(a);
     {
-        // Back to what the first release made: no events table, version 1.
+        // Back to what the first release made: no events or dictionaries
+        // tables, a recipients table, version 1.
         let conn = rusqlite::Connection::open(dir.join("store.sqlite")).unwrap();
-        conn.execute_batch("DROP TABLE events; PRAGMA user_version = 1;").unwrap();
+        conn.execute_batch(
+            "DROP TABLE events; DROP TABLE dictionaries;
+             CREATE TABLE recipients (cable_id TEXT NOT NULL, ordinal INTEGER NOT NULL, role TEXT NOT NULL,
+                 routing_indicator TEXT, name TEXT NOT NULL, decoded TEXT, PRIMARY KEY (cable_id, ordinal)) WITHOUT ROWID;
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
     }
     assert!(Archive::open_read_only(&dir).is_err(), "read-only opening cannot migrate");
     let a = Archive::open(&dir).unwrap();
     assert_eq!(a.store().schema_version().unwrap(), archive::store::schema::current_version());
     assert!(a.store().contains("08STATE134777").unwrap());
+    assert!(a.store().cable("08STATE134777", None).unwrap().subject.contains("CLUSTER MUNITIONS"));
     assert!(a.events(&EventFilter::default()).unwrap().is_empty());
     drop(a);
     let mut w = Archive::open_for_write(&dir).unwrap();
