@@ -18,7 +18,7 @@ pub struct Archive {
     _lock: Option<File>,
 }
 
-const STORE_FILE: &str = "store.sqlite";
+pub(crate) const STORE_FILE: &str = "store.sqlite";
 const INDEX_DIR: &str = "index";
 const LOCK_FILE: &str = "write.lock";
 
@@ -27,7 +27,8 @@ impl Archive {
     ///
     /// If a writer was killed after storing a batch but before indexing it,
     /// and no writer is running now, the index is caught up first, so that
-    /// searches never miss stored cables. An archive made by an older
+    /// searches never miss stored cables (when the index cannot be written
+    /// now, the archive opens over what is indexed). An archive made by an older
     /// schema is migrated first, and an index of another layout rebuilt, in
     /// the same way (when no writer runs and the media is writable).
     pub fn open(dir: &Path) -> Result<Archive> {
@@ -35,7 +36,16 @@ impl Archive {
         if !store_path.exists() {
             return Err(Error::NoArchive(dir.display().to_string()));
         }
-        if Store::needs_migration(&store_path)? || SearchIndex::is_outdated(&dir.join(INDEX_DIR)) {
+        let needs_migration = match Store::needs_migration(&store_path) {
+            Ok(n) => n,
+            // Read-only media: no migrating there; reading says whether it needs to.
+            Err(e) if cannot_open(&e) && !writable_dir(dir) => false,
+            // A writer killed while creating the store leaves a transaction
+            // only a writer can roll back: opening for writing does.
+            Err(_) if writable_dir(dir) => true,
+            Err(e) => return Err(e),
+        };
+        if needs_migration || SearchIndex::is_outdated(&dir.join(INDEX_DIR)) {
             match Archive::open_for_write(dir) {
                 Ok(w) => drop(w),                                         // migrated on open
                 Err(Error::Locked(_)) => {}                               // a writer is running: it migrates
@@ -50,11 +60,12 @@ impl Archive {
         };
         if behind && archive.store.schema_version()? > 0 {
             drop(archive);
-            match Archive::open_for_write(dir) {
-                Ok(w) => drop(w),                                         // caught up on open
-                Err(Error::Locked(_)) => {} // a writer is running: it will index
-                Err(e) if e.kind() == crate::ErrorKind::Unavailable => {} // read-only media: serve what is indexed
-                Err(e) => return Err(e),
+            // Caught up on open. When that cannot be done now (a writer is
+            // running and will index; read-only media; a full disk; a
+            // damaged index), reading goes on over what is indexed, and
+            // `check` says the index is behind.
+            if let Err(e) = Archive::open_for_write(dir) {
+                tracing::warn!("the index is behind the store and cannot catch up now: {e}");
             }
             return Archive::open_read_only(dir);
         }
@@ -67,29 +78,35 @@ impl Archive {
         if !store_path.exists() {
             return Err(Error::NoArchive(dir.display().to_string()));
         }
-        let store = Store::open(&store_path, false)?;
+        let (store, steady) = match Store::open(&store_path, false) {
+            Ok(store) => (store, None),
+            Err(e) if cannot_open(&e) && !writable_dir(dir) => open_unwritable_store(dir, &store_path)?,
+            Err(e) => return Err(e),
+        };
         let index = SearchIndex::open(&dir.join(INDEX_DIR)).ok();
-        Ok(Archive { dir: dir.to_path_buf(), store, index, writable: false, _lock: None })
+        Ok(Archive { dir: dir.to_path_buf(), store, index, writable: false, _lock: steady })
     }
 
     /// Whether another process holds the write lock now.
     pub fn writer_running(&self) -> bool {
-        let Ok(f) = File::options().write(true).open(self.dir.join(LOCK_FILE)) else { return false };
-        matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock))
+        // A shared lock is refused only while a writer holds the lock; it
+        // needs no write access to the lock file.
+        let Ok(f) = File::open(self.dir.join(LOCK_FILE)) else { return false };
+        matches!(f.try_lock_shared(), Err(std::fs::TryLockError::WouldBlock))
     }
 
     /// Opens (creating when absent) an archive for writing. Fails with
     /// [`Error::Locked`] when another writer has it. Catches the index up
     /// with the store if a previous writer was killed in between.
     pub fn open_for_write(dir: &Path) -> Result<Archive> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        std::fs::create_dir_all(dir).map_err(|e| unwritable(dir, dir, e))?;
         let lock_path = dir.join(LOCK_FILE);
         let lock = File::options()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&lock_path)
-            .map_err(|e| Error::io(&lock_path, e))?;
+            .map_err(|e| unwritable(dir, &lock_path, e))?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Locked(dir.display().to_string())),
@@ -182,4 +199,71 @@ impl Archive {
         self.catch_up_index()?;
         Ok(self.index()?.num_docs())
     }
+}
+
+/// The error for a file of the archive that cannot be opened for writing:
+/// [`Error::ReadOnly`] when the media or the permissions forbid it.
+fn unwritable(dir: &Path, file: &Path, e: std::io::Error) -> Error {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        ReadOnlyFilesystem | PermissionDenied => {
+            Error::ReadOnly { dir: dir.display().to_string(), reason: e }
+        }
+        _ => Error::io(file, e),
+    }
+}
+
+/// Whether SQLite could not open the file (for reading: it could not
+/// create the shared-memory file of a WAL database beside it).
+fn cannot_open(e: &Error) -> bool {
+    matches!(e, Error::Store(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::CannotOpen))
+}
+
+/// Whether this process can create files in `dir` (not on read-only media,
+/// not another user's directory), tried by creating and removing one.
+pub(crate) fn writable_dir(dir: &Path) -> bool {
+    let probe = dir.join(format!(".demarche-probe-{}", std::process::id()));
+    match File::options().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            true
+        }
+        Err(e) => e.kind() == std::io::ErrorKind::AlreadyExists,
+    }
+}
+
+/// Opens the store of an archive whose directory this process cannot
+/// write (read-only media, another user's archive). SQLite cannot create
+/// the shared-memory file its WAL mode needs beside the database, so the
+/// database is opened as immutable (no locking, no WAL). That is sound only
+/// while nothing writes it: with a writer running it fails with
+/// [`Error::Locked`], and it holds the write lock shared for as long as the
+/// archive is open, so that no writer starts meanwhile.
+fn open_unwritable_store(dir: &Path, store_path: &Path) -> Result<(Store, Option<File>)> {
+    let steady = match File::open(dir.join(LOCK_FILE)) {
+        Ok(lock) => match lock.try_lock_shared() {
+            Ok(()) => Some(lock),
+            Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Locked(dir.display().to_string())),
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(dir.join(LOCK_FILE), e)),
+        },
+        Err(_) => None, // never written by a demarche that locks: nothing writes it
+    };
+    let store = Store::open(&immutable_uri(store_path), false)?;
+    Ok((store, steady))
+}
+
+/// The SQLite URI opening `path` as immutable (the bundled SQLite reads
+/// file names as URIs).
+fn immutable_uri(path: &Path) -> PathBuf {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            '%' => uri.push_str("%25"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    PathBuf::from(uri)
 }

@@ -39,6 +39,18 @@ pub enum Error {
     /// Another bad request (an invalid cable id, an out-of-range option).
     #[error("{0}")]
     BadRequest(String),
+    /// The archive cannot be written here (read-only media, another user's
+    /// directory): it can be read and searched, not changed.
+    #[error(
+        "archive {dir} is read-only here ({reason}): it can be searched and read, but not changed \
+         (ingest, reindex and imports need write access to it)"
+    )]
+    ReadOnly {
+        /// The archive directory.
+        dir: String,
+        /// What the system said.
+        reason: std::io::Error,
+    },
     /// Another process holds the archive's write lock.
     #[error("archive {0} is locked by another writer (another `demarche ingest` or `reindex` is running)")]
     Locked(String),
@@ -50,12 +62,14 @@ pub enum Error {
         /// Newest version this build knows.
         supported: i64,
     },
-    /// SQLite failed.
-    #[error("store: {0}")]
-    Store(#[from] rusqlite::Error),
-    /// tantivy failed.
-    #[error("index: {0}")]
-    Index(#[from] tantivy::TantivyError),
+    /// SQLite failed. The message says what SQLite said once (not again as
+    /// a source), and what to do when the disk is full or the database
+    /// damaged.
+    #[error("store: {}", sqlite_message(.0))]
+    Store(rusqlite::Error),
+    /// tantivy failed. As for [`Error::Store`], tantivy's message once.
+    #[error("index: {}", tantivy_message(.0))]
+    Index(tantivy::TantivyError),
     /// The stored data is damaged.
     #[error("archive damaged: {0}")]
     Corrupt(String),
@@ -77,8 +91,9 @@ impl Error {
                 ErrorKind::NotFound
             }
             Error::Query(_) | Error::BadRequest(_) => ErrorKind::BadRequest,
-            Error::Locked(_) | Error::SchemaTooNew { .. } => ErrorKind::Unavailable,
+            Error::Locked(_) | Error::ReadOnly { .. } | Error::SchemaTooNew { .. } => ErrorKind::Unavailable,
             Error::Store(e) if is_unavailable(e) => ErrorKind::Unavailable,
+            Error::Index(tantivy::TantivyError::IoError(e)) if is_io_unavailable(e) => ErrorKind::Unavailable,
             Error::Io { source, .. } if is_io_unavailable(source) => ErrorKind::Unavailable,
             Error::Store(_) | Error::Index(_) | Error::Corrupt(_) | Error::Io { .. } => ErrorKind::Internal,
         }
@@ -86,6 +101,43 @@ impl Error {
 
     pub(crate) fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Error {
         Error::Io { path: path.as_ref().display().to_string(), source }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Error {
+        Error::Store(e)
+    }
+}
+
+impl From<tantivy::TantivyError> for Error {
+    fn from(e: tantivy::TantivyError) -> Error {
+        Error::Index(e)
+    }
+}
+
+/// SQLite's message, with what it means for the archive when the disk is
+/// full or the file damaged.
+fn sqlite_message(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode::*;
+    match e.sqlite_error_code() {
+        Some(DatabaseCorrupt | NotADatabase) => format!(
+            "the database file is damaged (SQLite: {e}); `demarche check` lists what is affected, \
+             restore the file from a backup"
+        ),
+        Some(DiskFull) => format!("no space left on the disk (SQLite: {e})"),
+        _ => e.to_string(),
+    }
+}
+
+/// tantivy's message, naming the I/O failure when there is one.
+fn tantivy_message(e: &tantivy::TantivyError) -> String {
+    match e {
+        tantivy::TantivyError::IoError(io) if io.kind() == std::io::ErrorKind::StorageFull => {
+            format!("no space left on the disk ({io})")
+        }
+        tantivy::TantivyError::IoError(io) => format!("I/O error: {io}"),
+        e => e.to_string(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Command-line definitions (clap derive): one enum of subcommands, each
 //! with its own `run`, and the one place errors become exit statuses.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -69,7 +69,7 @@ impl Cli {
     /// Runs the chosen command.
     pub fn run(self) -> anyhow::Result<ExitCode> {
         let archive = self.archive;
-        match self.command {
+        let outcome = match self.command {
             Command::Parse(args) => args.run(cmd::load_reference_data(self.reference.as_deref())?),
             Command::Ingest(args) => args.run(&archive, cmd::load_reference_data(self.reference.as_deref())?),
             Command::Search(args) => args.run(&archive),
@@ -83,8 +83,24 @@ impl Cli {
             Command::Attribute(args) => args.run(&archive),
             Command::Campaign(args) => args.run(&archive),
             Command::Events(args) => args.run(&archive),
-        }
+        };
+        outcome.map_err(|e| name_the_file(e, &archive))
     }
+}
+
+/// Says which file of the archive an error of the store or the index is
+/// about (the archive crate's errors name the part, not the directory).
+fn name_the_file(e: anyhow::Error, archive: &Path) -> anyhow::Error {
+    let file = match e.downcast_ref::<archive::Error>() {
+        Some(archive::Error::Store(_)) => archive.join("store.sqlite"),
+        Some(archive::Error::Corrupt(m)) if !m.contains(&*archive.to_string_lossy()) => {
+            archive.join("store.sqlite")
+        }
+        Some(archive::Error::Index(_)) => archive.join("index"),
+        _ => return e,
+    };
+    let file = file.display().to_string();
+    e.context(file)
 }
 
 /// The exit status for an error: 2 bad request (fix the command), 3 not

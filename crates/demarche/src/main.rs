@@ -29,10 +29,26 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) if broken_pipe(&e) => ExitCode::from(BROKEN_PIPE_EXIT as u8),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", message(&e));
             demarche::cli::exit_code(&e)
         }
     }
+}
+
+/// The error and its causes, each said once: a cause whose text is already
+/// in the message (an error that shows its source) is not repeated.
+fn message(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&text);
+        }
+    }
+    out
 }
 
 /// Whether the error is only that the reader of our output went away.

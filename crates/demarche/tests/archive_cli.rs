@@ -1,5 +1,8 @@
 //! The archive commands as a user runs them: ingest, search, show, refs,
-//! versions, diff, check, reindex; a second writer; SIGKILL during ingest.
+//! versions, diff, check, reindex; a second writer; SIGKILL during ingest
+//! at 20 random points (see `crash`).
+
+mod crash;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -27,19 +30,6 @@ fn run(archive: &Path, args: &[&str]) -> Output {
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
-}
-
-/// (id, version, content hash) of every stored version, sorted.
-fn state(archive: &Path) -> Vec<(String, u32, String)> {
-    let a = archive::Archive::open(archive).expect("open archive");
-    let mut out = Vec::new();
-    for (id, _) in a.store().latest_versions().unwrap() {
-        for v in a.store().versions(&id).unwrap() {
-            out.push((id.clone(), v.seq, v.content_hash));
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]
@@ -145,56 +135,17 @@ fn a_second_writer_gets_a_clear_locked_error() {
 }
 
 #[test]
-fn sigkill_during_ingest_loses_and_duplicates_nothing() {
+fn sigkill_at_twenty_random_points_of_an_ingest_loses_and_duplicates_nothing() {
     let tmp = tempfile::tempdir().unwrap();
-    // A clean run, timed.
-    let clean = tmp.path().join("clean");
-    let t = Instant::now();
-    let out = run(&clean, &["ingest", "--batch-size", "25", corpus().to_str().unwrap()]);
-    assert!(out.status.success());
-    let duration = t.elapsed();
-    let expected = state(&clean);
-    assert_eq!(expected.len(), 1295);
-
-    // Kill a run at several points spread over its duration; after each,
-    // the archive opens and passes check; then finish it.
-    let crashed = tmp.path().join("crashed");
-    let mut kills = 0;
-    for fraction in [0.05, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9] {
-        let mut child = demarche(&crashed)
-            .args(["ingest", "--batch-size", "25", corpus().to_str().unwrap()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(duration.mul_f64(fraction));
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap(); // SIGKILL
-            kills += 1;
-        }
-        child.wait().unwrap();
-        if crashed.join("store.sqlite").exists() {
-            let out = run(&crashed, &["check"]);
-            assert!(out.status.success(), "after a kill at {fraction}: {}", text(&out.stdout));
-            let n = state(&crashed).len();
-            assert!(n <= 1295);
-        }
+    crash::CrashTest {
+        demarche: PathBuf::from(env!("CARGO_BIN_EXE_demarche")),
+        reference: shared().join("reference"),
+        ingest: vec!["--batch-size".into(), "25".into(), corpus().into()],
+        queries: &["\"cluster munitions\"", "kabul", "tag:PARM"],
+        kills: 20,
+        work: tmp.path(),
     }
-    assert!(kills >= 3, "only {kills} runs were killed before they finished");
-    let out = run(&crashed, &["ingest", "--batch-size", "25", corpus().to_str().unwrap()]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(
-        state(&crashed),
-        expected,
-        "after the kills, the same cables, versions and hashes as a clean run"
-    );
-    let out = run(&crashed, &["check"]);
-    assert!(out.status.success(), "{}", text(&out.stdout));
-    let out = run(&crashed, &["search", "\"cluster munitions\"", "--json"]);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let clean_out = run(&clean, &["search", "\"cluster munitions\"", "--json"]);
-    let c: serde_json::Value = serde_json::from_slice(&clean_out.stdout).unwrap();
-    assert_eq!(v["total"], c["total"]);
+    .run();
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -429,4 +430,144 @@ async fn a_flooding_client_is_rate_limited_and_others_are_not() {
     assert!((5..=7).contains(&ok) && ok + limited == 12, "{statuses:?}");
     let res = app.clone().oneshot(from([198, 51, 100, 1], "/api/search?q=kabul")).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK, "another client is served");
+}
+
+/// A server on a loopback port with a `header`-second header read timeout
+/// and a `request`-second request timeout, for as long as the test runs.
+async fn live_server(header: Duration, request: Duration) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = AppState::open(archive_dir()).unwrap().with_request_timeout(request);
+    tokio::spawn(demarche::server::serve_on(listener, state, header, std::future::pending()));
+    addr
+}
+
+/// Reads until the server closes the connection (or resets it), for at
+/// most `limit`: what it sent and when it closed, or `None` if still open.
+async fn read_until_closed(
+    stream: &mut (impl tokio::io::AsyncRead + Unpin),
+    limit: Duration,
+) -> Option<(String, Duration)> {
+    use tokio::io::AsyncReadExt as _;
+    let started = Instant::now();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let left = limit.checked_sub(started.elapsed())?;
+        match tokio::time::timeout(left, stream.read(&mut buf)).await {
+            Err(_) => return None,
+            Ok(Ok(0)) | Ok(Err(_)) => {
+                return Some((String::from_utf8_lossy(&got).into_owned(), started.elapsed()))
+            }
+            Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+/// One request on a fresh connection (`Connection: close`): the status
+/// line, and how long it took.
+async fn request_line(addr: std::net::SocketAddr, path: &str) -> (String, Duration) {
+    use tokio::io::AsyncWriteExt as _;
+    let started = Instant::now();
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).await.unwrap();
+    let (response, _) = read_until_closed(&mut s, Duration::from_secs(10)).await.expect("an answer");
+    (response.lines().next().unwrap_or_default().to_owned(), started.elapsed())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_and_silent_clients_are_disconnected_while_others_are_served() {
+    use tokio::io::AsyncWriteExt as _;
+    let header_timeout = Duration::from_secs(1);
+    let addr = live_server(header_timeout, Duration::from_secs(2)).await;
+    // The bound: the timeout, and time for a loaded machine to notice.
+    let limit = header_timeout + Duration::from_secs(2);
+
+    // Slowloris: many connections sending half a request line, then a byte
+    // now and then, never finishing the headers.
+    let mut slow = Vec::new();
+    for _ in 0..50 {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(b"GET /api/search?q=ka").await.unwrap();
+        slow.push(s);
+    }
+    let dribblers: Vec<_> = slow
+        .into_iter()
+        .map(|s| {
+            tokio::spawn(async move {
+                let (mut rd, mut wr) = s.into_split();
+                let dribble = async {
+                    loop {
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                        if wr.write_all(b"b").await.is_err() {
+                            std::future::pending::<()>().await;
+                        }
+                    }
+                };
+                tokio::select! {
+                    closed = read_until_closed(&mut rd, limit) => closed,
+                    () = dribble => unreachable!(),
+                }
+            })
+        })
+        .collect();
+    // A silent client: connects and sends nothing.
+    let mut silent = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let silent = tokio::spawn(async move { read_until_closed(&mut silent, limit).await });
+
+    // Meanwhile, other clients are served at once.
+    for path in ["/api/search?q=kabul", "/cable/08STATE134777", "/"] {
+        let (status, took) = request_line(addr, path).await;
+        assert_eq!(status, "HTTP/1.1 200 OK", "{path} while slow clients hold connections");
+        assert!(took < Duration::from_secs(5), "{path} took {took:?} while slow clients hold connections");
+    }
+
+    for d in dribblers {
+        let (sent, after) =
+            d.await.unwrap().expect("a slowloris connection was still open after the timeout");
+        assert!(after >= header_timeout.mul_f64(0.9), "closed after {after:?}, before the timeout");
+        assert!(sent.is_empty(), "nothing is answered to an unfinished request: {sent}");
+    }
+    let (sent, after) = silent.await.unwrap().expect("a silent connection was still open after the timeout");
+    assert!(sent.is_empty() && after >= header_timeout.mul_f64(0.9), "{after:?}: {sent}");
+    let (status, _) = request_line(addr, "/api/search?q=kabul").await;
+    assert_eq!(status, "HTTP/1.1 200 OK", "still serving");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_keep_alive_and_a_body_never_sent_do_not_hold_a_connection() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let (header_timeout, request_timeout) = (Duration::from_secs(1), Duration::from_secs(2));
+    let addr = live_server(header_timeout, request_timeout).await;
+    let slack = Duration::from_secs(2);
+
+    // A kept-alive connection: one request answered, then silence.
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(b"GET /static/style.css HTTP/1.1\r\nHost: localhost\r\n\r\n").await.unwrap();
+    let mut first = [0u8; 12];
+    s.read_exact(&mut first).await.unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
+    let (_, after) = read_until_closed(&mut s, header_timeout + slack)
+        .await
+        .expect("an idle kept-alive connection was still open after the header timeout");
+    assert!(after >= header_timeout.mul_f64(0.9), "closed after {after:?}");
+
+    // A request whose announced body never comes: answered 503 after the
+    // request timeout, and the connection closed.
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(
+        b"POST /api/attribute HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"text\": \"",
+    )
+    .await
+    .unwrap();
+    let (sent, after) = read_until_closed(&mut s, request_timeout + slack)
+        .await
+        .expect("a request without its body was still open after the request timeout");
+    assert!(sent.starts_with("HTTP/1.1 503"), "{sent}");
+    assert!(
+        sent.to_lowercase().contains("content-security-policy"),
+        "security headers on the 503 too: {sent}"
+    );
+    assert!(after >= request_timeout.mul_f64(0.9), "answered after {after:?}");
 }

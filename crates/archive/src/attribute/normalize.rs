@@ -276,7 +276,9 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             if between == "." || (between == ". " && dot_after) {
                 t.hash = t.hash.wrapping_mul(power(1)).wrapping_add(h.hash);
                 let len = t.len + 1;
-                *t = Token::new(t.hash, len, t.start, if dot_after { end + 1 } else { end }, false);
+                // the stop is at `j`, after any invisible characters that
+                // followed the letter (`a\u{feff}.`), not always at `end`
+                *t = Token::new(t.hash, len, t.start, if dot_after { j + 1 } else { end }, false);
                 acronym = Some((end, dot_after));
                 continue;
             }
@@ -290,6 +292,16 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_acronym_ending_in_an_invisible_character_ends_on_a_character_boundary() {
+        // Found by the property test: `U.S.a` + BYTE ORDER MARK + `.` made a
+        // token ending inside the three bytes of the mark.
+        let text = "U.S.a\u{feff}. . .";
+        for t in tokenize(text) {
+            assert!(text.get(t.start..t.end).is_some(), "{t:?} in {text:?}");
+        }
+    }
 
     fn words(text: &str) -> Vec<u64> {
         tokenize(text).iter().map(|t| t.hash).collect()

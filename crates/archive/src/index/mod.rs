@@ -157,7 +157,7 @@ impl SearchIndex {
                 dir.display()
             )));
         }
-        let index = Index::open_in_dir(dir)?;
+        let mut index = Index::open_in_dir(dir)?;
         let (schema, fields) = schema();
         if index.schema() != schema {
             return Err(Error::Corrupt(format!(
@@ -165,7 +165,17 @@ impl SearchIndex {
                 dir.display()
             )));
         }
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = match index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into() {
+            Ok(reader) => reader,
+            // Read-only media or another user's index: read it without the lock file.
+            Err(_) if !crate::archive::writable_dir(dir) => {
+                let directory = tantivy::directory::MmapDirectory::open(dir)
+                    .map_err(|e| Error::Corrupt(format!("the search index at {}: {e}", dir.display())))?;
+                index = Index::open(ReadOnlyMedia(directory))?;
+                index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?
+            }
+            Err(e) => return Err(e.into()),
+        };
         Ok(SearchIndex { index, reader, facet_cache: FacetCache::default(), fields })
     }
 
@@ -304,5 +314,61 @@ fn add_recipient(d: &mut TantivyDocument, field: Field, r: &cable::Recipient) {
     }
     if let Some(ri) = &r.routing_indicator {
         d.add_text(field, ri);
+    }
+}
+
+/// An index directory this process cannot write (read-only media, another
+/// user's archive). tantivy's reader takes a lock file (opened for writing)
+/// while it opens segments, so that no writer's garbage collection deletes
+/// them meanwhile; where nothing can write, that lock is needless, and
+/// taking it would fail: it is granted without a file.
+#[derive(Debug, Clone)]
+struct ReadOnlyMedia(tantivy::directory::MmapDirectory);
+
+impl tantivy::Directory for ReadOnlyMedia {
+    fn get_file_handle(
+        &self,
+        path: &Path,
+    ) -> std::result::Result<
+        std::sync::Arc<dyn tantivy::directory::FileHandle>,
+        tantivy::directory::error::OpenReadError,
+    > {
+        self.0.get_file_handle(path)
+    }
+    fn delete(&self, path: &Path) -> std::result::Result<(), tantivy::directory::error::DeleteError> {
+        self.0.delete(path)
+    }
+    fn exists(&self, path: &Path) -> std::result::Result<bool, tantivy::directory::error::OpenReadError> {
+        self.0.exists(path)
+    }
+    fn open_write(
+        &self,
+        path: &Path,
+    ) -> std::result::Result<tantivy::directory::WritePtr, tantivy::directory::error::OpenWriteError> {
+        self.0.open_write(path)
+    }
+    fn atomic_read(
+        &self,
+        path: &Path,
+    ) -> std::result::Result<Vec<u8>, tantivy::directory::error::OpenReadError> {
+        self.0.atomic_read(path)
+    }
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        self.0.atomic_write(path, data)
+    }
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.0.sync_directory()
+    }
+    fn acquire_lock(
+        &self,
+        _lock: &tantivy::directory::Lock,
+    ) -> std::result::Result<tantivy::directory::DirectoryLock, tantivy::directory::error::LockError> {
+        Ok(tantivy::directory::DirectoryLock::from(Box::new(())))
+    }
+    fn watch(
+        &self,
+        callback: tantivy::directory::WatchCallback,
+    ) -> tantivy::Result<tantivy::directory::WatchHandle> {
+        self.0.watch(callback)
     }
 }

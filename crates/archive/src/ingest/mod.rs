@@ -243,6 +243,9 @@ impl Archive {
                     }
                     Ok(())
                 };
+            // Owned by the writer: dropped when it stops, early (an error) or not,
+            // so that parsers blocked on a full channel see it closed and end.
+            let done_rx = done_rx;
             for (seq, parsed) in done_rx.iter() {
                 pending.insert(seq, parsed);
                 while let Some(p) = pending.remove(&next) {

@@ -247,6 +247,7 @@ fn a_version_1_archive_upgrades_on_open() {
             "DROP TABLE events; DROP TABLE dictionaries;
              CREATE TABLE recipients (cable_id TEXT NOT NULL, ordinal INTEGER NOT NULL, role TEXT NOT NULL,
                  routing_indicator TEXT, name TEXT NOT NULL, decoded TEXT, PRIMARY KEY (cable_id, ordinal)) WITHOUT ROWID;
+             CREATE INDEX tags_code ON tags (code);
              PRAGMA user_version = 1;",
         )
         .unwrap();

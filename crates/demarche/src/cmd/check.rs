@@ -15,7 +15,8 @@ pub struct CheckArgs {
 }
 
 impl CheckArgs {
-    /// Checks; exit status 1 when anything is wrong.
+    /// Checks; exit status 1 when anything is wrong, and the last line says
+    /// what is damaged and what to do.
     pub fn run(self, dir: &Path) -> anyhow::Result<ExitCode> {
         let archive = Archive::open(dir)?;
         let r = archive.check()?;
@@ -29,7 +30,7 @@ impl CheckArgs {
             for p in &r.problems {
                 println!("PROBLEM {p}");
             }
-            println!("{}", if r.ok() { "archive OK" } else { "archive DAMAGED: see the problems above" });
+            println!("{}", r.summary());
         }
         Ok(if r.ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
     }

@@ -4,6 +4,12 @@
 //!
 //! Archive calls are blocking (SQLite, tantivy): they run on tokio's
 //! blocking pool, each with an archive handle taken from a small pool.
+//!
+//! Slow clients cannot hold a connection forever: [`serve_on`] closes a
+//! connection whose request line and headers do not arrive within
+//! [`HEADER_READ_TIMEOUT`] (slowloris; also a kept-alive connection left
+//! idle that long), and a request (its body included) that takes longer
+//! than [`REQUEST_TIMEOUT`] is answered 503.
 
 mod api;
 mod error;
@@ -13,6 +19,8 @@ mod pages;
 pub mod ratelimit;
 mod svg;
 
+use std::future::Future;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -21,6 +29,13 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
 use axum::routing::{get, post};
 use axum::Router;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tower::Service as _;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -30,8 +45,13 @@ pub use openapi::ApiDoc;
 
 /// The largest page size served over HTTP.
 pub const MAX_PER_PAGE: usize = 100;
-/// How long a request may take.
+/// How long a request may take by default, reading its body included:
+/// beyond, 503 ([`AppState::with_request_timeout`] sets another).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client may take by default to send a request line and its
+/// headers, and the longest a kept-alive connection may wait idle for the
+/// next request: beyond, the connection is closed.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// The Content-Security-Policy of every response: no script at all, styles
 /// only from this server.
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
@@ -48,6 +68,7 @@ pub struct AppState {
     permits: Arc<tokio::sync::Semaphore>,
     handles: usize,
     limiter: Option<Arc<ratelimit::RateLimiter>>,
+    request_timeout: Duration,
 }
 
 impl AppState {
@@ -68,7 +89,15 @@ impl AppState {
             permits: Arc::new(tokio::sync::Semaphore::new(handles)),
             handles,
             limiter: None,
+            request_timeout: REQUEST_TIMEOUT,
         })
+    }
+
+    /// Answers 503 to a request not answered within `timeout`, the time to
+    /// read its body included (default [`REQUEST_TIMEOUT`]).
+    pub fn with_request_timeout(mut self, timeout: Duration) -> AppState {
+        self.request_timeout = timeout;
+        self
     }
 
     /// Limits each client (by IP address) to `per_second` requests a
@@ -120,6 +149,7 @@ impl AppState {
 /// headers on every response, a request time limit.
 pub fn router(state: AppState) -> Router {
     let limiter = state.limiter.clone();
+    let request_timeout = state.request_timeout;
     let app = Router::new()
         .route("/", get(pages::search))
         .route("/cable/{id}", get(pages::cable))
@@ -145,7 +175,7 @@ pub fn router(state: AppState) -> Router {
         Some(l) => app.layer(axum::middleware::from_fn_with_state(l, ratelimit::limit)),
         None => app,
     };
-    app.layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
+    app.layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, request_timeout))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
@@ -161,14 +191,91 @@ pub fn router(state: AppState) -> Router {
         ))
 }
 
-/// Serves until Ctrl-C.
-pub async fn serve(state: AppState, bind: std::net::SocketAddr) -> std::io::Result<()> {
-    let listener = tokio::net::TcpListener::bind(bind).await?;
+/// Serves on `bind` until Ctrl-C, closing connections whose headers take
+/// longer than `header_read_timeout` (see [`serve_on`]).
+pub async fn serve(state: AppState, bind: SocketAddr, header_read_timeout: Duration) -> std::io::Result<()> {
+    let listener = TcpListener::bind(bind).await?;
     eprintln!("demarche serving on http://{}", listener.local_addr()?);
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    serve_on(listener, state, header_read_timeout, ctrl_c).await
+}
+
+/// Serves the application on `listener` until `shutdown` completes, then
+/// lets the requests in flight finish (for up to the request timeout).
+///
+/// HTTP/1 only, each connection with a header read timeout: a client that
+/// has not sent a whole request line and headers within
+/// `header_read_timeout` of the connection opening (or of the previous
+/// response, on a kept-alive connection) is disconnected, so that slow or
+/// silent clients (slowloris) cannot hold connections forever. (`axum::serve`
+/// sets no timer on hyper, which leaves hyper's header timeout off.)
+pub async fn serve_on(
+    listener: TcpListener,
+    state: AppState,
+    header_read_timeout: Duration,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let grace = state.request_timeout;
+    let mut make_service = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let mut builder = auto::Builder::new(TokioExecutor::new()).http1_only();
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
+    let (stop, stopping) = watch::channel(());
+    let mut connections = JoinSet::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    pause_after_accept_error(e).await;
+                    continue;
+                }
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
+            () = &mut shutdown => break,
+        };
+        let Ok(app) = make_service.call(peer).await;
+        connections.spawn(serve_connection(builder.clone(), stream, app, stopping.clone()));
+    }
+    drop(listener);
+    drop(stop); // every connection finishes its request in flight, then closes
+    let drained = async { while connections.join_next().await.is_some() {} };
+    if tokio::time::timeout(grace, drained).await.is_err() {
+        connections.abort_all();
+    }
+    Ok(())
+}
+
+/// The application as one connection sees it: the router with the
+/// client's address.
+type ConnectionApp = axum::middleware::AddExtension<Router, axum::extract::ConnectInfo<SocketAddr>>;
+
+/// One connection, until the client closes it, a timeout closes it, or the
+/// server stops (then after the request in flight).
+async fn serve_connection(
+    builder: auto::Builder<TokioExecutor>,
+    stream: TcpStream,
+    app: ConnectionApp,
+    mut stopping: watch::Receiver<()>,
+) {
+    let connection = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app));
+    let mut connection = std::pin::pin!(connection);
+    tokio::select! {
+        _ = connection.as_mut() => return, // closed, timed out or failed: nothing to tell anyone
+        _ = stopping.changed() => connection.as_mut().graceful_shutdown(),
+    }
+    let _ = connection.await;
+}
+
+/// After a failed accept: a connection that went away before it was
+/// accepted is nothing; running out of file descriptors (a flood) is
+/// waited out briefly instead of spinning or stopping the server.
+async fn pause_after_accept_error(e: std::io::Error) {
+    use std::io::ErrorKind::*;
+    if !matches!(e.kind(), ConnectionAborted | ConnectionReset | ConnectionRefused | Interrupted) {
+        eprintln!("demarche: accepting a connection failed: {e}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
