@@ -22,6 +22,8 @@ pub struct Results {
     pub engines: Vec<EngineRun>,
     /// `demarche serve` under concurrent load, when it ran.
     pub serve: Option<ServeFigures>,
+    /// Engines that failed, and why.
+    pub failed: Vec<String>,
 }
 
 /// `demarche serve` at many concurrent clients.
@@ -225,6 +227,9 @@ impl Results {
             );
         }
         s.push_str("\n## Notes\n\n");
+        for f in &self.failed {
+            let _ = writeln!(s, "- **failed**: {f}");
+        }
         for e in &self.engines {
             let _ = writeln!(s, "- **{}** ({}): {}", e.engine, e.version, e.notes.join("; "));
         }

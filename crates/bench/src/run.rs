@@ -98,6 +98,7 @@ pub fn run(shared: &Path, args: &RunArgs) -> Result<()> {
     engines.push(d);
 
     let mut serve = None;
+    let mut failed: Vec<String> = Vec::new();
     if wants("demarche-http") {
         eprintln!("demarche serve: queries over HTTP");
         let s = demarche_engine::query_served(&bin, &archive, &mix, repeat, args.load_seconds)?;
@@ -121,14 +122,15 @@ pub fn run(shared: &Path, args: &RunArgs) -> Result<()> {
         for engine in python_peers {
             eprintln!("{engine}: loading and querying");
             let script = repo_file("bench/peers.py");
-            engines.push(peers::run_python_peer(
-                engine,
-                &script,
-                &data,
-                &mix_path,
-                &work.join(engine),
-                repeat,
-            )?);
+            // A peer that fails (a full disk, a missing package) is reported
+            // in the table, and the others' figures are kept.
+            match peers::run_python_peer(engine, &script, &data, &mix_path, &work.join(engine), repeat) {
+                Ok(run) => engines.push(run),
+                Err(e) => {
+                    eprintln!("{engine}: {e:#}");
+                    failed.push(format!("{engine}: {e:#}"));
+                }
+            }
         }
     }
     if wants("ripgrep") {
@@ -143,6 +145,7 @@ pub fn run(shared: &Path, args: &RunArgs) -> Result<()> {
         corpus_bytes,
         engines,
         serve,
+        failed: failed.clone(),
     };
     let md = results.markdown(&mix);
     println!("{md}");
@@ -152,6 +155,9 @@ pub fn run(shared: &Path, args: &RunArgs) -> Result<()> {
         std::fs::write(dir.join(format!("{stem}.json")), serde_json::to_string_pretty(&results)?)?;
         std::fs::write(dir.join(format!("{stem}.md")), &md)?;
         eprintln!("wrote {}/{stem}.json and .md", dir.display());
+    }
+    if !failed.is_empty() {
+        bail!("{} engine(s) failed: {}", failed.len(), failed.join("; "));
     }
     Ok(())
 }
