@@ -437,7 +437,15 @@ impl Archive {
         type Found = (Vec<(Option<f32>, DocAddress)>, usize, Option<FacetTally>);
         let (docs, total, counted): Found = match req.sort {
             // Facets visit every hit anyway: one scoring pass does it all.
-            Sort::Relevance if facets.is_none() && ranked::prunable(&parsed) => {
+            // Only over an index without deleted documents (no cable has a
+            // newer version indexed since the last merge): with deletions,
+            // pages of pruned searches were seen to skip hits (tag:PARM
+            // after new versions of 150 cables); not understood yet.
+            Sort::Relevance
+                if facets.is_none()
+                    && ranked::prunable(&parsed)
+                    && !searcher.segment_readers().iter().any(|r| r.has_deletes()) =>
+            {
                 let best = ranked::top_k(&searcher, &*query, offset + req.per_page)?;
                 let page = best.into_iter().skip(offset).map(|(s, a)| (Some(s), a)).collect();
                 (page, ranked::count(&searcher, &*query)?, None)

@@ -144,6 +144,49 @@ fn pruned_ranking_equals_full_ranking() {
     }
 }
 
+/// After new versions of many cables (deleted documents in the index),
+/// pages still follow one another: page 1 and page 2 of 100 are the first
+/// 200, and ranked the same as a fully scored search. (Pruned ranking over
+/// deleted documents skipped hits: it is used only without deletions.)
+#[test]
+fn pages_follow_one_another_after_new_versions() {
+    let (tmp, mut a, _) = fresh_archive(&[cable_dir().join("2009")]);
+    let modified = tmp.path().join("modified");
+    std::fs::create_dir_all(&modified).unwrap();
+    let mut files: Vec<_> = walk(&cable_dir().join("2009"));
+    files.sort();
+    for f in files.iter().take(150) {
+        let text = std::fs::read_to_string(f).unwrap().replace("the ", "THE ");
+        std::fs::write(modified.join(f.file_name().unwrap()), text).unwrap();
+    }
+    let r = a.ingest(&[modified], &parser(), &IngestOptions::default(), &mut |_| {}).unwrap();
+    assert!(r.new_versions > 100, "{r:?}");
+    let ids = |q: &str, per_page: usize, page: usize| -> Vec<String> {
+        let req = SearchRequest { per_page, page, snippets: false, ..SearchRequest::new(q) };
+        a.search(&req).unwrap().hits.into_iter().map(|h| h.id).collect()
+    };
+    for q in ["tag:PARM", "tag:PREL", "government", "minister OR ambassador"] {
+        let mut paged = ids(q, 20, 1);
+        paged.extend(ids(q, 20, 2));
+        paged.extend(ids(q, 20, 3));
+        assert_eq!(paged, ids(q, 60, 1), "{q}: pages of 20 against one page of 60");
+        assert_eq!(paged, ids(&format!("({q}) -qqqzzz"), 60, 1), "{q}: against full scoring");
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
 #[test]
 fn a_second_writer_is_refused_clearly() {
     let (_tmp, a, _) = fresh_archive(&[cable_dir().join("1966")]);
