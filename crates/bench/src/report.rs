@@ -119,6 +119,17 @@ pub fn p50_ratio(demarche: &EngineRun, peer: &EngineRun) -> Option<(f64, usize)>
 }
 
 impl Results {
+    /// A section heading and the head of a table with a column per engine.
+    fn engine_table_head(&self, s: &mut String, title: &str) {
+        let _ = write!(s, "\n## {title}\n\n| query |");
+        for e in &self.engines {
+            let _ = write!(s, " {} |", e.engine);
+        }
+        s.push_str("\n|---|");
+        s.push_str(&"---|".repeat(self.engines.len()));
+        s.push('\n');
+    }
+
     /// The report in markdown.
     pub fn markdown(&self, mix: &Mix) -> String {
         let m = &self.machine;
@@ -151,15 +162,10 @@ impl Results {
                 e.load_peak_rss_bytes.map(mb).unwrap_or_else(|| "-".into()),
             );
         }
-        s.push_str(
-            "\n## Query latency, p50 / p99 ms (top 10 by relevance with exact total count)\n\n| query |",
+        self.engine_table_head(
+            &mut s,
+            "Query latency, p50 / p99 ms (top 10 by relevance with exact total count)",
         );
-        for e in &self.engines {
-            let _ = write!(s, " {} |", e.engine);
-        }
-        s.push_str("\n|---|");
-        s.push_str(&"---|".repeat(self.engines.len()));
-        s.push('\n');
         for (i, q) in mix.queries.iter().enumerate() {
             let _ = write!(s, "| {} `{}` |", q.name, q.demarche.replace('|', "\\|"));
             for e in &self.engines {
@@ -192,15 +198,10 @@ impl Results {
                 ms(worst)
             );
         }
-        s.push_str(
-            "\n## Hit counts (exact totals; ripgrep counts matching lines of the raw file)\n\n| query |",
+        self.engine_table_head(
+            &mut s,
+            "Hit counts (exact totals; ripgrep counts matching lines of the raw file)",
         );
-        for e in &self.engines {
-            let _ = write!(s, " {} |", e.engine);
-        }
-        s.push_str("\n|---|");
-        s.push_str(&"---|".repeat(self.engines.len()));
-        s.push('\n');
         for (i, q) in mix.queries.iter().enumerate() {
             let _ = write!(s, "| {} ({}) |", q.name, q.kind);
             for e in &self.engines {
