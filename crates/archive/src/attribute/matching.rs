@@ -16,6 +16,15 @@ use super::normalize::{tokenize, Token};
 use super::{Difference, DifferenceKind, SourceMatch};
 use crate::{Archive, Result};
 
+/// The parts of a stored cable that quotes are matched against: read
+/// without the raw text (see [`crate::store::Store::latest_as`]).
+#[derive(serde::Deserialize)]
+struct ParsedText {
+    id: cable::RefId,
+    subject: String,
+    paragraphs: Vec<cable::Paragraph>,
+}
+
 /// A cable's latest version, its paragraphs tokenised.
 pub struct CableText {
     /// Canonical id.
@@ -251,7 +260,7 @@ impl<'a> Matcher<'a> {
         let found = match store.latest_info(id)? {
             None => None,
             Some(info) => {
-                let cable = store.cable(id, None)?;
+                let cable: ParsedText = store.latest_as(id)?;
                 let station = cable.id.station().to_owned();
                 let subject = (!cable.subject.trim().is_empty()).then(|| {
                     let tokens = tokenize(&cable.subject);

@@ -11,6 +11,16 @@
 //! none), so cables compressed before the archive had a dictionary, or with
 //! an older one, stay readable: decompression picks the dictionary the frame
 //! asks for.
+//!
+//! A cable is stored as two frames, one after the other ([`compress_cable`]):
+//! its parsed form without the raw header and body, then the raw header and
+//! body. Search snippets, quote attribution and campaign outlines read only
+//! the first (zstd decodes whole blocks, and a cable is one block: a frame
+//! cannot be read in part). The second frame is compressed with the first
+//! one's content as a dictionary: the raw body repeats the paragraphs' text
+//! and refers to it instead of spelling it out again, so two frames take
+//! about as much room as one. Cables stored before this layout are one
+//! frame holding everything; [`split`] tells them apart.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -140,6 +150,52 @@ pub fn decompress(blob: &[u8], decoders: &Decoders) -> io::Result<Vec<u8>> {
     Ok(out)
 }
 
+/// Compresses a stored cable: `parsed` (its JSON without the raw text) with
+/// the archive's dictionary when given, then `raw` (the raw text, JSON) in a
+/// second frame with `parsed` as its dictionary.
+pub fn compress_cable(parsed: &[u8], raw: &[u8], encoder: Option<&Encoder>) -> io::Result<Vec<u8>> {
+    let mut out = compress(parsed, encoder)?;
+    let mut second = Vec::with_capacity(zstd::zstd_safe::compress_bound(raw.len()));
+    CCTX.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let cctx = slot.get_or_insert_with(CCtx::create);
+        cctx.compress_using_dict(&mut second, raw, parsed, LEVEL).map_err(zstd_error)
+    })?;
+    out.extend_from_slice(&second);
+    Ok(out)
+}
+
+/// A stored cable's frames: the parsed part, and the raw part when it was
+/// stored in two frames (`None`: one frame holding the whole cable).
+pub fn split(blob: &[u8]) -> io::Result<(&[u8], Option<&[u8]>)> {
+    let first = zstd::zstd_safe::find_frame_compressed_size(blob).map_err(zstd_error)?;
+    Ok(match blob.split_at(first.min(blob.len())) {
+        (parsed, []) => (parsed, None),
+        (parsed, raw) => (parsed, Some(raw)),
+    })
+}
+
+/// Decompresses the raw part of a cable stored in two frames, given its
+/// decompressed parsed part (the dictionary it was compressed with).
+pub fn decompress_raw(frame: &[u8], parsed: &[u8]) -> io::Result<Vec<u8>> {
+    let size = match zstd::zstd_safe::get_frame_content_size(frame) {
+        Ok(Some(n)) if n <= 1 << 30 => n as usize,
+        _ => {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "raw frame without a valid content size"))
+        }
+    };
+    let mut out = Vec::with_capacity(size);
+    DCTX.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let dctx = slot.get_or_insert_with(DCtx::create);
+        dctx.decompress_using_dict(&mut out, frame, parsed).map_err(zstd_error)
+    })?;
+    if out.len() != size {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "decompressed size differs from the frame's"));
+    }
+    Ok(out)
+}
+
 /// Trains a dictionary on sample cables (their JSON). `None` when there are
 /// fewer than [`MIN_TRAINING_SAMPLES`] or zstd finds nothing worth keeping.
 pub fn train(samples: &[Vec<u8>]) -> Option<Vec<u8>> {
@@ -200,6 +256,32 @@ mod tests {
         // Frames written by zstd::bulk before dictionaries existed still read.
         let old = zstd::bulk::compress(json, 3).unwrap();
         assert_eq!(&decompress(&old, &dec).unwrap(), json);
+    }
+
+    #[test]
+    fn a_cable_in_two_frames_reads_back_and_the_raw_frame_refers_to_the_parsed_one() {
+        let s = samples();
+        let dict = train(&s).expect("a dictionary from enough samples");
+        let enc = Encoder::new(&dict).unwrap();
+        let mut dec = Decoders::default();
+        dec.add(&dict).unwrap();
+        let body = "1. (C) The Department requests Post pursue this with the Ministry of Foreign Affairs. "
+            .repeat(20);
+        let parsed = format!(r#"{{"id":"08STATE1","paragraphs":[{{"text":"{body}"}}],"raw_body":""}}"#);
+        let raw = format!(r#"{{"raw_header":"R 1","raw_body":"{body}"}}"#);
+        let blob = compress_cable(parsed.as_bytes(), raw.as_bytes(), Some(&enc)).unwrap();
+        let (first, second) = split(&blob).unwrap();
+        let second = second.expect("two frames");
+        let p = decompress(first, &dec).unwrap();
+        assert_eq!(p, parsed.as_bytes());
+        assert_eq!(decompress_raw(second, &p).unwrap(), raw.as_bytes());
+        // The body is in the first frame already: the second costs little.
+        let alone = compress(raw.as_bytes(), None).unwrap();
+        assert!(second.len() * 2 < alone.len(), "{} vs {} alone", second.len(), alone.len());
+        // A cable stored in one frame (before this layout) is one part.
+        let old = compress(parsed.as_bytes(), None).unwrap();
+        assert!(split(&old).unwrap().1.is_none());
+        assert!(split(b"not zstd").is_err());
     }
 
     #[test]

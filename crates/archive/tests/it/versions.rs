@@ -47,3 +47,75 @@ fn a_modified_copy_becomes_a_second_version_and_diff_shows_it() {
     assert!(a.check().unwrap().ok());
     assert!(matches!(a.diff("08STATE134777", Some((1, 3))), Err(archive::Error::VersionNotFound { .. })));
 }
+
+/// Readers of part of a stored cable (search snippets, attribution, campaign
+/// outlines) decompress it only up to its raw text: they see exactly the
+/// fields a full read gives.
+#[test]
+fn reading_part_of_a_stored_cable_gives_what_reading_all_of_it_gives() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut a = Archive::open_for_write(&tmp.path().join("archive")).unwrap();
+    a.ingest(&[cable_dir().join("2008/12")], &parser(), &IngestOptions::default(), &mut |_| {}).unwrap();
+    let ids: Vec<String> = a.store().latest_versions().unwrap().into_iter().map(|(id, _)| id).collect();
+    assert!(ids.len() >= 20, "{} cables", ids.len());
+    for id in &ids {
+        let cable = a.store().cable(id, None).unwrap();
+        assert!(!cable.raw_body.is_empty(), "{id}");
+        assert_eq!(a.store().latest_text(id).unwrap(), cable.clean_text(), "{id}");
+        // Every field but the raw text (read as empty), as a full read gives it.
+        let part: cable::Cable = a.store().latest_as(id).unwrap();
+        assert!(part.raw_header.is_empty() && part.raw_body.is_empty(), "{id}");
+        let without_raw = cable::Cable { raw_header: String::new(), raw_body: String::new(), ..cable };
+        assert!(part == without_raw, "{id}: a part read differs from the full read");
+    }
+}
+
+/// Archives made before cables were stored in two frames hold one zstd frame
+/// with the whole cable's JSON: they read back exactly as before, in full
+/// and in part, and pass `check`.
+#[test]
+fn cables_stored_in_one_frame_by_an_older_version_read_back_the_same() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("archive");
+    let mut a = Archive::open_for_write(&dir).unwrap();
+    a.ingest(&[cable_dir().join("2008/12")], &parser(), &IngestOptions::default(), &mut |_| {}).unwrap();
+    let ids: Vec<String> = a.store().latest_versions().unwrap().into_iter().map(|(id, _)| id).collect();
+    let before: Vec<(cable::Cable, String)> = ids
+        .iter()
+        .map(|id| (a.store().cable(id, None).unwrap(), a.store().latest_text(id).unwrap()))
+        .collect();
+    let search = |a: &Archive| {
+        let hits = a.search(&archive::SearchRequest::new("\"cluster munitions\"")).unwrap().hits;
+        hits.into_iter()
+            .map(|h| (h.id, h.snippets.into_iter().map(|s| s.text).collect::<Vec<_>>()))
+            .collect::<Vec<_>>()
+    };
+    let found = search(&a);
+    assert!(!found.is_empty() && found.iter().all(|(_, s)| !s.is_empty()), "{found:?}");
+    drop(a);
+
+    // Rewrite every stored cable as an older demarche wrote it.
+    {
+        let db = rusqlite::Connection::open(dir.join("store.sqlite")).unwrap();
+        for (cable, _) in &before {
+            let old = zstd::bulk::compress(&serde_json::to_vec(cable).unwrap(), 3).unwrap();
+            assert_eq!(archive::store::codec::split(&old).unwrap().1, None, "one frame");
+            let n = db
+                .execute(
+                    "UPDATE versions SET cable = ?1 WHERE version_id = (SELECT latest_version FROM cables WHERE id = ?2)",
+                    rusqlite::params![old, cable.id.as_str()],
+                )
+                .unwrap();
+            assert_eq!(n, 1);
+        }
+    }
+    let a = Archive::open(&dir).unwrap();
+    for (cable, text) in &before {
+        let id = cable.id.as_str();
+        assert_eq!(&a.store().cable(id, None).unwrap(), cable, "{id}");
+        assert_eq!(&a.store().latest_text(id).unwrap(), text, "{id}");
+    }
+    assert_eq!(search(&a), found);
+    let report = a.check().unwrap();
+    assert!(report.ok(), "{report:?}");
+}

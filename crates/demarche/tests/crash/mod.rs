@@ -177,25 +177,27 @@ impl CrashTest<'_> {
             self.ingest(archive).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start ingest");
         // Polled, so that a run ending early says when it ended.
         let mut ended = None;
-        while started.elapsed() < delay {
-            if let Some(status) = child.try_wait().expect("wait for ingest") {
-                ended = Some((status, started.elapsed()));
-                break;
+        while ended.is_none() && started.elapsed() < delay {
+            if child.try_wait().expect("wait for ingest").is_some() {
+                ended = Some(started.elapsed());
+            } else {
+                std::thread::sleep(delay.saturating_sub(started.elapsed()).min(Duration::from_millis(10)));
             }
-            std::thread::sleep((delay - started.elapsed()).min(Duration::from_millis(10)));
+        }
+        if ended.is_none() && child.try_wait().expect("wait for ingest").is_some() {
+            ended = Some(started.elapsed());
         }
         if ended.is_none() {
-            if let Some(status) = child.try_wait().expect("wait for ingest") {
-                ended = Some((status, started.elapsed()));
+            child.kill().expect("SIGKILL ingest");
+        }
+        let status = child.wait().expect("wait for ingest");
+        match ended {
+            Some(took) => {
+                assert!(status.success(), "{at}: the run ended before the kill, and failed");
+                (Phase::Finished, took)
             }
+            None => (phase(archive, total), delay),
         }
-        if let Some((status, took)) = ended {
-            assert!(status.success(), "{at}: the run ended before the kill, and failed");
-            return (Phase::Finished, took);
-        }
-        child.kill().expect("SIGKILL ingest");
-        child.wait().expect("wait for ingest");
-        (phase(archive, total), delay)
     }
 
     /// The archive a kill left opens, passes check, and holds only versions
