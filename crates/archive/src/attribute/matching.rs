@@ -159,7 +159,22 @@ impl<'a> Matcher<'a> {
         } else if words.iter().any(|(n, _)| *n < common) {
             words.retain(|(n, _)| *n < common);
         }
-        words.truncate(QUERY_TERMS);
+        // the postings read grow with the words asked for: beyond the
+        // rarest few, a word is asked for only while the cables holding
+        // the words add up to under a fifth of the archive (at Cablegate
+        // scale, quotes of common words spent most of their time in the
+        // union of those postings)
+        let budget = (self.num_docs / 5).max(1);
+        let mut held = 0u64;
+        let keep = words
+            .iter()
+            .enumerate()
+            .take_while(|(i, (n, _))| {
+                held += n;
+                *i < RARE_WORDS_ENOUGH || held <= budget
+            })
+            .count();
+        words.truncate(keep.min(QUERY_TERMS));
         let mut pairs: Vec<(u64, &String, &String)> = Vec::new();
         for tokens in &run_tokens {
             for w in tokens.windows(2) {
