@@ -101,30 +101,57 @@ fn zstd_error(code: usize) -> io::Error {
     io::Error::other(zstd::zstd_safe::get_error_name(code))
 }
 
-/// Compresses one cable's JSON, with the dictionary when given. One context
-/// per thread is reused (creating one per call costs more than compressing
-/// a small cable).
-pub fn compress(json: &[u8], encoder: Option<&Encoder>) -> io::Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(zstd::zstd_safe::compress_bound(json.len()));
+/// Compresses `data` with the thread's context (reused: creating one per
+/// call costs more than compressing a small cable) by `how`.
+fn compress_with(
+    data: &[u8],
+    how: impl FnOnce(&mut CCtx<'static>, &mut Vec<u8>) -> zstd::zstd_safe::SafeResult,
+) -> io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(zstd::zstd_safe::compress_bound(data.len()));
     CCTX.with(|cell| {
         let mut slot = cell.borrow_mut();
-        let cctx = slot.get_or_insert_with(CCtx::create);
-        match encoder {
-            Some(e) => cctx.compress_using_cdict(&mut out, json, &e.cdict),
-            None => cctx.compress(&mut out, json, LEVEL),
-        }
-        .map_err(zstd_error)
+        how(slot.get_or_insert_with(CCtx::create), &mut out).map_err(zstd_error)
     })?;
     Ok(out)
+}
+
+/// The decompressed size a frame declares, when it declares a sane one.
+fn content_size(frame: &[u8]) -> Option<usize> {
+    match zstd::zstd_safe::get_frame_content_size(frame) {
+        Ok(Some(n)) if n <= 1 << 30 => Some(n as usize),
+        _ => None,
+    }
+}
+
+/// Decompresses a frame of `size` bytes with the thread's context by `how`,
+/// and checks that it gave exactly that many.
+fn decompress_with(
+    size: usize,
+    how: impl FnOnce(&mut DCtx<'static>, &mut Vec<u8>) -> zstd::zstd_safe::SafeResult,
+) -> io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(size);
+    DCTX.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        how(slot.get_or_insert_with(DCtx::create), &mut out).map_err(zstd_error)
+    })?;
+    if out.len() != size {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "decompressed size differs from the frame's"));
+    }
+    Ok(out)
+}
+
+/// Compresses one cable's JSON, with the dictionary when given.
+pub fn compress(json: &[u8], encoder: Option<&Encoder>) -> io::Result<Vec<u8>> {
+    compress_with(json, |cctx, out| match encoder {
+        Some(e) => cctx.compress_using_cdict(out, json, &e.cdict),
+        None => cctx.compress(out, json, LEVEL),
+    })
 }
 
 /// Decompresses a stored cable. Frames carry their decompressed size (they
 /// are all written by [`compress`] or, before dictionaries, `zstd::bulk`).
 pub fn decompress(blob: &[u8], decoders: &Decoders) -> io::Result<Vec<u8>> {
-    let size = match zstd::zstd_safe::get_frame_content_size(blob) {
-        Ok(Some(n)) if n <= 1 << 30 => n as usize,
-        _ => return zstd::stream::decode_all(blob),
-    };
+    let Some(size) = content_size(blob) else { return zstd::stream::decode_all(blob) };
     let ddict = match zstd::zstd_safe::get_dict_id_from_frame(blob) {
         None => None,
         Some(id) => Some(decoders.by_id.get(&id.get()).ok_or_else(|| {
@@ -134,20 +161,10 @@ pub fn decompress(blob: &[u8], decoders: &Decoders) -> io::Result<Vec<u8>> {
             )
         })?),
     };
-    let mut out = Vec::with_capacity(size);
-    DCTX.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let dctx = slot.get_or_insert_with(DCtx::create);
-        match ddict {
-            Some(d) => dctx.decompress_using_ddict(&mut out, blob, d),
-            None => dctx.decompress(&mut out, blob),
-        }
-        .map_err(zstd_error)
-    })?;
-    if out.len() != size {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, "decompressed size differs from the frame's"));
-    }
-    Ok(out)
+    decompress_with(size, |dctx, out| match ddict {
+        Some(d) => dctx.decompress_using_ddict(out, blob, d),
+        None => dctx.decompress(out, blob),
+    })
 }
 
 /// Compresses a stored cable: `parsed` (its JSON without the raw text) with
@@ -155,13 +172,9 @@ pub fn decompress(blob: &[u8], decoders: &Decoders) -> io::Result<Vec<u8>> {
 /// second frame with `parsed` as its dictionary.
 pub fn compress_cable(parsed: &[u8], raw: &[u8], encoder: Option<&Encoder>) -> io::Result<Vec<u8>> {
     let mut out = compress(parsed, encoder)?;
-    let mut second = Vec::with_capacity(zstd::zstd_safe::compress_bound(raw.len()));
-    CCTX.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let cctx = slot.get_or_insert_with(CCtx::create);
-        cctx.compress_using_dict(&mut second, raw, parsed, LEVEL).map_err(zstd_error)
-    })?;
-    out.extend_from_slice(&second);
+    out.extend_from_slice(&compress_with(raw, |cctx, out| {
+        cctx.compress_using_dict(out, raw, parsed, LEVEL)
+    })?);
     Ok(out)
 }
 
@@ -178,22 +191,10 @@ pub fn split(blob: &[u8]) -> io::Result<(&[u8], Option<&[u8]>)> {
 /// Decompresses the raw part of a cable stored in two frames, given its
 /// decompressed parsed part (the dictionary it was compressed with).
 pub fn decompress_raw(frame: &[u8], parsed: &[u8]) -> io::Result<Vec<u8>> {
-    let size = match zstd::zstd_safe::get_frame_content_size(frame) {
-        Ok(Some(n)) if n <= 1 << 30 => n as usize,
-        _ => {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, "raw frame without a valid content size"))
-        }
-    };
-    let mut out = Vec::with_capacity(size);
-    DCTX.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let dctx = slot.get_or_insert_with(DCtx::create);
-        dctx.decompress_using_dict(&mut out, frame, parsed).map_err(zstd_error)
+    let size = content_size(frame).ok_or_else(|| {
+        io::Error::new(io::ErrorKind::InvalidData, "raw frame without a valid content size")
     })?;
-    if out.len() != size {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, "decompressed size differs from the frame's"));
-    }
-    Ok(out)
+    decompress_with(size, |dctx, out| dctx.decompress_using_dict(out, frame, parsed))
 }
 
 /// Trains a dictionary on sample cables (their JSON). `None` when there are
@@ -237,13 +238,19 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn round_trips_with_and_without_a_dictionary_and_the_dictionary_helps() {
-        let s = samples();
-        let dict = train(&s).expect("a dictionary from enough samples");
+    /// A dictionary trained on `samples`, for compressing and decompressing.
+    fn dictionary(samples: &[Vec<u8>]) -> (Encoder, Decoders) {
+        let dict = train(samples).expect("a dictionary from enough samples");
         let enc = Encoder::new(&dict).unwrap();
         let mut dec = Decoders::default();
         assert_eq!(dec.add(&dict).unwrap(), enc.id());
+        (enc, dec)
+    }
+
+    #[test]
+    fn round_trips_with_and_without_a_dictionary_and_the_dictionary_helps() {
+        let s = samples();
+        let (enc, dec) = dictionary(&s);
         let json = &s[17];
         let plain = compress(json, None).unwrap();
         let small = compress(json, Some(&enc)).unwrap();
@@ -260,11 +267,7 @@ mod tests {
 
     #[test]
     fn a_cable_in_two_frames_reads_back_and_the_raw_frame_refers_to_the_parsed_one() {
-        let s = samples();
-        let dict = train(&s).expect("a dictionary from enough samples");
-        let enc = Encoder::new(&dict).unwrap();
-        let mut dec = Decoders::default();
-        dec.add(&dict).unwrap();
+        let (enc, dec) = dictionary(&samples());
         let body = "1. (C) The Department requests Post pursue this with the Ministry of Foreign Affairs. "
             .repeat(20);
         let parsed = format!(r#"{{"id":"08STATE1","paragraphs":[{{"text":"{body}"}}],"raw_body":""}}"#);

@@ -9,8 +9,9 @@
 //! the test runs (on CI the clean runs shared two cores with other tests
 //! and took 6.7 s; the killed runs later ended in 4.5 s): a run that ends
 //! before its kill teaches the test the current duration, and its point
-//! is tried again at the same fraction of that (up to three times). After each kill the archive opens,
-//! `demarche check` passes, what is stored is part of the clean state, and
+//! is tried again at the same fraction of that (up to three times).
+//!
+//! After each kill the archive opens, `demarche check` passes, what is stored is part of the clean state, and
 //! running ingest again ends in exactly the clean state: the same cables,
 //! versions and content hashes, and the same search answers.
 //!
@@ -176,17 +177,16 @@ impl CrashTest<'_> {
         let mut child =
             self.ingest(archive).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start ingest");
         // Polled, so that a run ending early says when it ended.
-        let mut ended = None;
-        while ended.is_none() && started.elapsed() < delay {
+        let ended = loop {
             if child.try_wait().expect("wait for ingest").is_some() {
-                ended = Some(started.elapsed());
-            } else {
-                std::thread::sleep(delay.saturating_sub(started.elapsed()).min(Duration::from_millis(10)));
+                break Some(started.elapsed());
             }
-        }
-        if ended.is_none() && child.try_wait().expect("wait for ingest").is_some() {
-            ended = Some(started.elapsed());
-        }
+            let left = delay.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                break None;
+            }
+            std::thread::sleep(left.min(Duration::from_millis(10)));
+        };
         if ended.is_none() {
             child.kill().expect("SIGKILL ingest");
         }
