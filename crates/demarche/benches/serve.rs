@@ -59,8 +59,11 @@ fn main() {
     let addr = server.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let app = demarche::server::router(demarche::server::AppState::open(&dir).unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await });
+        // The server's own accept loop (timeouts, connection limits), as
+        // `demarche serve --rate-limit 0` runs it.
+        let state = demarche::server::AppState::open(&dir).unwrap();
+        let limits = demarche::server::ConnectionLimits::default();
+        tokio::spawn(demarche::server::serve_on(listener, state, limits, std::future::pending()));
         addr
     });
     let client = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();

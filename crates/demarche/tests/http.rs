@@ -1,4 +1,6 @@
-//! HTTP tests of every route, without a socket (`tower::ServiceExt::oneshot`).
+//! HTTP tests of every route, without a socket (`tower::ServiceExt::oneshot`),
+//! and of how a live server on loopback treats slow, silent, greedy and
+//! non-reading clients.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -6,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use demarche::server::{router, AppState};
+use demarche::server::{router, AppState, ConnectionLimits};
 use tower::ServiceExt;
 
 fn shared() -> PathBuf {
@@ -435,10 +437,16 @@ async fn a_flooding_client_is_rate_limited_and_others_are_not() {
 /// A server on a loopback port with a `header`-second header read timeout
 /// and a `request`-second request timeout, for as long as the test runs.
 async fn live_server(header: Duration, request: Duration) -> std::net::SocketAddr {
+    live_server_with(ConnectionLimits { header_read_timeout: header, ..Default::default() }, request).await
+}
+
+/// A server on a loopback port holding connections to `limits`, with a
+/// `request`-second request timeout, for as long as the test runs.
+async fn live_server_with(limits: ConnectionLimits, request: Duration) -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let state = AppState::open(archive_dir()).unwrap().with_request_timeout(request);
-    tokio::spawn(demarche::server::serve_on(listener, state, header, std::future::pending()));
+    tokio::spawn(demarche::server::serve_on(listener, state, limits, std::future::pending()));
     addr
 }
 
@@ -570,4 +578,105 @@ async fn idle_keep_alive_and_a_body_never_sent_do_not_hold_a_connection() {
         "security headers on the 503 too: {sent}"
     );
     assert!(after >= request_timeout.mul_f64(0.9), "answered after {after:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_is_disconnected_while_others_are_served() {
+    use tokio::io::AsyncWriteExt as _;
+    let stall = Duration::from_secs(1);
+    let limits = ConnectionLimits {
+        header_read_timeout: Duration::from_secs(60),
+        write_stall_timeout: stall,
+        ..Default::default()
+    };
+    let addr = live_server_with(limits, Duration::from_secs(60)).await;
+    let path = "/export?q=state&format=json";
+    let (status, _, one) = get(path).await;
+    assert_eq!(status, StatusCode::OK);
+    let asked = 200;
+
+    // A client with a small receive window asks for 200 exports at once
+    // (pipelined) and then reads nothing.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut s = socket.connect(addr).await.unwrap();
+    let req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").repeat(asked);
+    s.write_all(req.as_bytes()).await.unwrap();
+    tokio::time::sleep(stall * 4).await;
+
+    // Meanwhile another client is served at once.
+    let (status, took) = request_line(addr, "/api/search?q=kabul").await;
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(took < Duration::from_secs(5), "took {took:?} while a client held a stalled response");
+
+    // What the buffers held comes, then the end: the server gave up on it.
+    let (got, _) = read_until_closed(&mut s, Duration::from_secs(20))
+        .await
+        .expect("a client that stopped reading still held its connection");
+    let answered = got.matches("HTTP/1.1 200 OK").count();
+    assert!(got.starts_with("HTTP/1.1 200 OK") && answered < asked / 2, "{answered} of {asked} answers sent");
+    assert!(got.len() < asked * one.len() / 2, "{} bytes sent of {}", got.len(), asked * one.len());
+}
+
+/// A connection to `addr` from the loopback address `from`.
+async fn connect_from(from: [u8; 4], addr: std::net::SocketAddr) -> tokio::net::TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind((from, 0).into()).unwrap();
+    socket.connect(addr).await.unwrap()
+}
+
+/// Sends one request on `s` and reads the answer until the server closes:
+/// the answer, or `None` if the server kept the connection for 5 s.
+async fn ask_and_read(s: &mut tokio::net::TcpStream, path: &str) -> Option<String> {
+    use tokio::io::AsyncWriteExt as _;
+    let req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).await.ok()?;
+    read_until_closed(s, Duration::from_secs(5)).await.map(|(answer, _)| answer)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_beyond_a_clients_share_or_the_server_total_are_refused_at_once() {
+    let limits = ConnectionLimits {
+        header_read_timeout: Duration::from_secs(60),
+        per_client: 4,
+        total: 6,
+        ..Default::default()
+    };
+    let addr = live_server_with(limits, Duration::from_secs(10)).await;
+    let (a, b, c) = ([127, 0, 0, 1], [127, 0, 0, 2], [127, 0, 0, 3]);
+
+    // Client a holds its four connections, idle; its fifth is refused.
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(connect_from(a, addr).await);
+    }
+    let mut fifth = connect_from(a, addr).await;
+    let refused =
+        ask_and_read(&mut fifth, "/api/search?q=kabul").await.expect("a refusal, and the connection closed");
+    assert!(refused.starts_with("HTTP/1.1 429"), "{refused}");
+    assert!(refused.contains("at most 4 at once"), "{refused}");
+    assert!(refused.to_lowercase().contains("content-security-policy"), "security headers: {refused}");
+
+    // Client b is not affected by a's share; with its two the server is full.
+    let mut b1 = connect_from(b, addr).await;
+    let _b2 = connect_from(b, addr).await;
+    let mut c1 = connect_from(c, addr).await;
+    let refused =
+        ask_and_read(&mut c1, "/api/search?q=kabul").await.expect("a refusal, and the connection closed");
+    assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
+    let answer = ask_and_read(&mut b1, "/api/search?q=kabul").await.expect("b's own connection answers");
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+
+    // A connection closed gives its place back (b1 was closed after its answer).
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let mut c2 = connect_from(c, addr).await;
+        let answer = ask_and_read(&mut c2, "/api/search?q=kabul").await.unwrap_or_default();
+        if answer.starts_with("HTTP/1.1 200 OK") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no place came back after a connection closed: {answer}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    drop(held);
 }

@@ -7,7 +7,11 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::server::{serve, AppState, HEADER_READ_TIMEOUT, REQUEST_TIMEOUT};
+use crate::server::connections::raise_open_file_limit;
+use crate::server::{
+    serve, AppState, ConnectionLimits, CONNECTIONS_PER_CLIENT, HEADER_READ_TIMEOUT, REQUEST_TIMEOUT,
+    WRITE_STALL_TIMEOUT,
+};
 
 /// Arguments of `demarche serve`.
 #[derive(Debug, Args)]
@@ -29,6 +33,19 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = REQUEST_TIMEOUT.as_secs(), value_name = "SECONDS",
           value_parser = clap::value_parser!(u64).range(1..))]
     pub request_timeout: u64,
+    /// Seconds a response may wait, without progress, on a client that
+    /// does not read it; beyond, the connection is closed.
+    #[arg(long, default_value_t = WRITE_STALL_TIMEOUT.as_secs(), value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub write_timeout: u64,
+    /// Connections one client IP address may hold open at once; beyond,
+    /// 429. 0: no limit (behind a reverse proxy, every client is the proxy).
+    #[arg(long, default_value_t = CONNECTIONS_PER_CLIENT, value_name = "N")]
+    pub max_connections_per_client: usize,
+    /// Connections open at once in all; beyond, 503. Default: what the
+    /// limit on open files allows, less 256 kept for the archive.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: Option<u64>,
 }
 
 impl ServeArgs {
@@ -38,8 +55,18 @@ impl ServeArgs {
         if self.rate_limit > 0 {
             state = state.with_rate_limit(self.rate_limit, self.rate_limit.saturating_mul(2));
         }
+        raise_open_file_limit();
+        let mut limits = ConnectionLimits {
+            header_read_timeout: Duration::from_secs(self.header_timeout),
+            write_stall_timeout: Duration::from_secs(self.write_timeout),
+            per_client: self.max_connections_per_client,
+            ..ConnectionLimits::default()
+        };
+        if let Some(n) = self.max_connections {
+            limits.total = usize::try_from(n).unwrap_or(usize::MAX);
+        }
         let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-        rt.block_on(serve(state, self.bind, Duration::from_secs(self.header_timeout)))?;
+        rt.block_on(serve(state, self.bind, limits))?;
         Ok(ExitCode::SUCCESS)
     }
 }

@@ -8,10 +8,14 @@
 //! Slow clients cannot hold a connection forever: [`serve_on`] closes a
 //! connection whose request line and headers do not arrive within
 //! [`HEADER_READ_TIMEOUT`] (slowloris; also a kept-alive connection left
-//! idle that long), and a request (its body included) that takes longer
-//! than [`REQUEST_TIMEOUT`] is answered 503.
+//! idle that long), or whose response makes no progress for
+//! [`WRITE_STALL_TIMEOUT`] (a client that stops reading); a request (its
+//! body included) that takes longer than [`REQUEST_TIMEOUT`] is answered
+//! 503. One client may hold [`CONNECTIONS_PER_CLIENT`] connections at once
+//! (see [`ConnectionLimits`]).
 
 mod api;
+pub mod connections;
 mod error;
 mod export;
 mod openapi;
@@ -26,7 +30,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderName, HeaderValue};
 use axum::routing::{get, post};
 use axum::Router;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -40,6 +44,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use archive::Archive;
+pub use connections::{ConnectionLimits, CONNECTIONS_PER_CLIENT, HEADER_READ_TIMEOUT, WRITE_STALL_TIMEOUT};
 pub use error::HttpError;
 pub use openapi::ApiDoc;
 
@@ -48,14 +53,18 @@ pub const MAX_PER_PAGE: usize = 100;
 /// How long a request may take by default, reading its body included:
 /// beyond, 503 ([`AppState::with_request_timeout`] sets another).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a client may take by default to send a request line and its
-/// headers, and the longest a kept-alive connection may wait idle for the
-/// next request: beyond, the connection is closed.
-pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// The Content-Security-Policy of every response: no script at all, styles
 /// only from this server.
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
                        base-uri 'none'; frame-ancestors 'none'";
+/// The headers every response carries, refusals of a connection included:
+/// the [`CSP`], no MIME sniffing, no framing, no Referer.
+pub const SECURITY_HEADERS: [(HeaderName, &str); 4] = [
+    (header::CONTENT_SECURITY_POLICY, CSP),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (header::REFERRER_POLICY, "no-referrer"),
+];
 
 /// Shared state: where the archive is, and a fixed pool of open read-only
 /// handles. At most [`AppState::handles`] archive calls run at once (a
@@ -175,52 +184,50 @@ pub fn router(state: AppState) -> Router {
         Some(l) => app.layer(axum::middleware::from_fn_with_state(l, ratelimit::limit)),
         None => app,
     };
-    app.layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, request_timeout))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
+    let mut app = app
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, request_timeout));
+    for (name, value) in SECURITY_HEADERS {
+        app = app.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)));
+    }
+    app
 }
 
-/// Serves on `bind` until Ctrl-C, closing connections whose headers take
-/// longer than `header_read_timeout` (see [`serve_on`]).
-pub async fn serve(state: AppState, bind: SocketAddr, header_read_timeout: Duration) -> std::io::Result<()> {
+/// Serves on `bind` until Ctrl-C, holding every connection to `limits`
+/// (see [`serve_on`]).
+pub async fn serve(state: AppState, bind: SocketAddr, limits: ConnectionLimits) -> std::io::Result<()> {
     let listener = TcpListener::bind(bind).await?;
     eprintln!("demarche serving on http://{}", listener.local_addr()?);
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    serve_on(listener, state, header_read_timeout, ctrl_c).await
+    serve_on(listener, state, limits, ctrl_c).await
 }
 
 /// Serves the application on `listener` until `shutdown` completes, then
 /// lets the requests in flight finish (for up to the request timeout).
 ///
-/// HTTP/1 only, each connection with a header read timeout: a client that
-/// has not sent a whole request line and headers within
-/// `header_read_timeout` of the connection opening (or of the previous
-/// response, on a kept-alive connection) is disconnected, so that slow or
-/// silent clients (slowloris) cannot hold connections forever. (`axum::serve`
-/// sets no timer on hyper, which leaves hyper's header timeout off.)
+/// HTTP/1 only, each connection held to `limits`:
+/// - a client that has not sent a whole request line and headers within
+///   the header read timeout of the connection opening (or of the previous
+///   response, on a kept-alive connection) is disconnected, so that slow or
+///   silent clients (slowloris) cannot hold connections forever
+///   (`axum::serve` sets no timer on hyper, which leaves hyper's header
+///   timeout off);
+/// - a connection whose response makes no progress for the write stall
+///   timeout is closed ([`connections::StallLimited`]);
+/// - a connection beyond a client's share, or beyond the total, is
+///   answered 429 or 503 at once and closed ([`connections::Slots`]).
 pub async fn serve_on(
     listener: TcpListener,
     state: AppState,
-    header_read_timeout: Duration,
+    limits: ConnectionLimits,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let grace = state.request_timeout;
     let mut make_service = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let mut builder = auto::Builder::new(TokioExecutor::new()).http1_only();
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
+    let slots = connections::Slots::new(limits);
     let (stop, stopping) = watch::channel(());
     let mut connections = JoinSet::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -236,8 +243,16 @@ pub async fn serve_on(
             Some(_) = connections.join_next(), if !connections.is_empty() => continue,
             () = &mut shutdown => break,
         };
+        let slot = match slots.take(peer.ip()) {
+            Ok(slot) => slot,
+            Err(why) => {
+                slots.refuse(stream, &why);
+                continue;
+            }
+        };
         let Ok(app) = make_service.call(peer).await;
-        connections.spawn(serve_connection(builder.clone(), stream, app, stopping.clone()));
+        let stream = connections::StallLimited::new(stream, limits.write_stall_timeout);
+        connections.spawn(serve_connection(builder.clone(), stream, app, stopping.clone(), slot));
     }
     drop(listener);
     drop(stop); // every connection finishes its request in flight, then closes
@@ -253,13 +268,16 @@ pub async fn serve_on(
 type ConnectionApp = axum::middleware::AddExtension<Router, axum::extract::ConnectInfo<SocketAddr>>;
 
 /// One connection, until the client closes it, a timeout closes it, or the
-/// server stops (then after the request in flight).
+/// server stops (then after the request in flight); its `slot` is given
+/// back when it ends.
 async fn serve_connection(
     builder: auto::Builder<TokioExecutor>,
-    stream: TcpStream,
+    stream: connections::StallLimited<TcpStream>,
     app: ConnectionApp,
     mut stopping: watch::Receiver<()>,
+    slot: connections::Slot,
 ) {
+    let _slot = slot;
     let connection = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app));
     let mut connection = std::pin::pin!(connection);
     tokio::select! {
