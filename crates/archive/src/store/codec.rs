@@ -7,6 +7,16 @@
 //! instead of spelling it out again: about a quarter smaller than plain zstd
 //! (measured on held-out real cables: 5,763 -> 4,600 bytes on average).
 //!
+//! A cable's first frame (and a cable stored in one frame) carries a
+//! checksum of its content (zstd's, the low 32 bits of XXH64), checked by
+//! every decompression: a stored cable damaged on disk fails to read
+//! instead of reading as other text. The second frame has none (zstd's
+//! simple call with a raw-content dictionary writes none, and the calls
+//! that could cost 10% of ingest time): what it holds, the raw text, is
+//! checked against the version's content hash by every whole read
+//! ([`super::Store::cable`]). Frames written before checksums were added
+//! have none and still read.
+//!
 //! Each zstd frame names the dictionary it needs (its dictionary id, 0 for
 //! none), so cables compressed before the archive had a dictionary, or with
 //! an older one, stay readable: decompression picks the dictionary the frame
@@ -25,9 +35,9 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
-use zstd::zstd_safe::{CCtx, CDict, DCtx, DDict};
+use zstd::zstd_safe::{CCtx, CDict, CParameter, DCtx, DDict};
 
 /// Compression level of stored cables.
 pub const LEVEL: i32 = 3;
@@ -53,17 +63,32 @@ pub const DICTIONARY_BYTES: usize = 112 * 1024;
 /// A dictionary ready to compress with.
 pub struct Encoder {
     id: u32,
-    cdict: CDict<'static>,
+    cdict: &'static CDict<'static>,
 }
 
+/// Every dictionary prepared for compression in this process, by the
+/// BLAKE3 hash of its bytes. Each thread's reused compression context
+/// refers to the dictionary of its last frame, so prepared dictionaries
+/// live as long as the process; there is one per archive written to.
+static PREPARED: OnceLock<Mutex<HashMap<[u8; 32], &'static CDict<'static>>>> = OnceLock::new();
+
 impl Encoder {
-    /// Prepares a dictionary (as trained by [`train`]) for compression.
+    /// Prepares a dictionary (as trained by [`train`]) for compression, or
+    /// takes the one prepared before from the same bytes.
     pub fn new(dict: &[u8]) -> io::Result<Encoder> {
         let id = zstd::zstd_safe::get_dict_id_from_dict(dict)
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "not a zstd dictionary"))?;
-        let cdict = CDict::try_create(dict, LEVEL).ok_or_else(|| {
-            io::Error::new(io::ErrorKind::InvalidData, "zstd could not load the dictionary")
-        })?;
+        let mut prepared =
+            PREPARED.get_or_init(Default::default).lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let cdict = match prepared.entry(*blake3::hash(dict).as_bytes()) {
+            std::collections::hash_map::Entry::Occupied(e) => *e.get(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let cdict = CDict::try_create(dict, LEVEL).ok_or_else(|| {
+                    io::Error::new(io::ErrorKind::InvalidData, "zstd could not load the dictionary")
+                })?;
+                *e.insert(Box::leak(Box::new(cdict)))
+            }
+        };
         Ok(Encoder { id: id.get(), cdict })
     }
 
@@ -101,6 +126,14 @@ fn zstd_error(code: usize) -> io::Error {
     io::Error::other(zstd::zstd_safe::get_error_name(code))
 }
 
+/// A compression context at [`LEVEL`] writing a checksum into every frame.
+fn new_cctx() -> io::Result<CCtx<'static>> {
+    let mut cctx = CCtx::create();
+    cctx.set_parameter(CParameter::CompressionLevel(LEVEL)).map_err(zstd_error)?;
+    cctx.set_parameter(CParameter::ChecksumFlag(true)).map_err(zstd_error)?;
+    Ok(cctx)
+}
+
 /// Compresses `data` with the thread's context (reused: creating one per
 /// call costs more than compressing a small cable) by `how`.
 fn compress_with(
@@ -110,7 +143,11 @@ fn compress_with(
     let mut out = Vec::with_capacity(zstd::zstd_safe::compress_bound(data.len()));
     CCTX.with(|cell| {
         let mut slot = cell.borrow_mut();
-        how(slot.get_or_insert_with(CCtx::create), &mut out).map_err(zstd_error)
+        let cctx = match &mut *slot {
+            Some(cctx) => cctx,
+            empty => empty.insert(new_cctx()?),
+        };
+        how(cctx, &mut out).map_err(zstd_error)
     })?;
     Ok(out)
 }
@@ -142,9 +179,12 @@ fn decompress_with(
 
 /// Compresses one cable's JSON, with the dictionary when given.
 pub fn compress(json: &[u8], encoder: Option<&Encoder>) -> io::Result<Vec<u8>> {
-    compress_with(json, |cctx, out| match encoder {
-        Some(e) => cctx.compress_using_cdict(out, json, &e.cdict),
-        None => cctx.compress(out, json, LEVEL),
+    compress_with(json, |cctx, out| {
+        match encoder {
+            Some(e) => cctx.ref_cdict(e.cdict)?,
+            None => cctx.disable_dictionary()?,
+        };
+        cctx.compress2(out, json)
     })
 }
 
@@ -285,6 +325,27 @@ mod tests {
         let old = compress(parsed.as_bytes(), None).unwrap();
         assert!(split(&old).unwrap().1.is_none());
         assert!(split(b"not zstd").is_err());
+    }
+
+    #[test]
+    fn every_damaged_byte_of_a_first_frame_fails_to_read_and_never_reads_as_other_text() {
+        let (enc, dec) = dictionary(&samples());
+        let body = "1. (C) Embassy Kabul delivered the demarche on cluster munitions to the MFA. ".repeat(8);
+        let parsed = format!(r#"{{"id":"08STATE1","paragraphs":[{{"text":"{body} 2. (U) Unique 8f3a."}}]}}"#);
+        let blob = compress_cable(parsed.as_bytes(), b"{}", Some(&enc)).unwrap();
+        let (first, _) = split(&blob).unwrap();
+        assert_eq!(decompress(first, &dec).unwrap(), parsed.as_bytes());
+        let mut wrong = Vec::new();
+        for at in 0..first.len() {
+            for flip in [0x01u8, 0x20, 0x80] {
+                let mut damaged = first.to_vec();
+                damaged[at] ^= flip;
+                if decompress(&damaged, &dec).is_ok_and(|read| read != parsed.as_bytes()) {
+                    wrong.push(at);
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "damage at bytes {wrong:?} of {} read back as other text", first.len());
     }
 
     #[test]

@@ -437,23 +437,37 @@ impl Store {
     }
 
     /// The decoded cable of a version (`seq` 1, 2, ...; `None` for the latest).
+    ///
+    /// Its raw text is checked against the version's content hash: a cable
+    /// damaged in the database is an error naming it, never other text.
     pub fn cable(&self, id: &str, seq: Option<u32>) -> Result<Cable> {
-        let blob: Option<Vec<u8>> = match seq {
+        let read = |r: &rusqlite::Row<'_>| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?));
+        let stored = match seq {
             None => self
                 .conn
                 .prepare_cached(
-                    "SELECT cable FROM versions WHERE version_id = (SELECT latest_version FROM cables WHERE id = ?1)",
+                    "SELECT cable, content_hash FROM versions \
+                     WHERE version_id = (SELECT latest_version FROM cables WHERE id = ?1)",
                 )?
-                .query_row([id], |r| r.get(0))
+                .query_row([id], read)
                 .optional()?,
             Some(s) => self
                 .conn
-                .prepare_cached("SELECT cable FROM versions WHERE cable_id = ?1 AND seq = ?2")?
-                .query_row(params![id, s], |r| r.get(0))
+                .prepare_cached("SELECT cable, content_hash FROM versions WHERE cable_id = ?1 AND seq = ?2")?
+                .query_row(params![id, s], read)
                 .optional()?,
         };
-        match (blob, seq) {
-            (Some(b), _) => self.decode_cable(id, &b),
+        match (stored, seq) {
+            (Some((blob, hash)), _) => {
+                let cable = self.decode_cable(id, &blob)?;
+                if content_hash(&cable.raw_header, &cable.raw_body)[..] != hash[..] {
+                    return Err(Error::Corrupt(format!(
+                        "{id}: stored text does not match its content hash: the database is damaged \
+                         (`demarche check` lists what is affected)"
+                    )));
+                }
+                Ok(cable)
+            }
             (None, None) => Err(Error::CableNotFound(id.to_owned())),
             (None, Some(version)) => {
                 let count = self.versions(id)?.len() as u32;

@@ -119,3 +119,58 @@ fn cables_stored_in_one_frame_by_an_older_version_read_back_the_same() {
     let report = a.check().unwrap();
     assert!(report.ok(), "{report:?}");
 }
+
+#[test]
+fn a_stored_cable_damaged_anywhere_fails_to_read_and_never_reads_as_other_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("archive");
+    let mut a = Archive::open_for_write(&dir).unwrap();
+    a.ingest(&[cable_dir().join("2008/12")], &parser(), &IngestOptions::default(), &mut |_| {}).unwrap();
+    drop(a);
+    let id = "08STATE134777";
+    let a = Archive::open(&dir).unwrap();
+    let (cable, text) = (a.store().cable(id, None).unwrap(), a.store().latest_text(id).unwrap());
+
+    let db = rusqlite::Connection::open(dir.join("store.sqlite")).unwrap();
+    db.pragma_update(None, "synchronous", "OFF").unwrap();
+    let blob: Vec<u8> = db
+        .query_row(
+            "SELECT cable FROM versions WHERE version_id = (SELECT latest_version FROM cables WHERE id = ?1)",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let put = |b: &[u8]| {
+        db.execute(
+            "UPDATE versions SET cable = ?1 WHERE version_id = (SELECT latest_version FROM cables WHERE id = ?2)",
+            rusqlite::params![b, id],
+        )
+        .unwrap()
+    };
+    let (mut whole_wrong, mut part_wrong, mut refused) = (Vec::new(), Vec::new(), 0);
+    for at in 0..blob.len() {
+        let mut damaged = blob.clone();
+        damaged[at] ^= 0x04;
+        put(&damaged);
+        match a.store().cable(id, None) {
+            Ok(read) if read != cable => whole_wrong.push(at),
+            Ok(_) => {}
+            Err(e) => {
+                refused += 1;
+                assert!(e.to_string().contains(id), "the error names the cable: {e}");
+            }
+        }
+        if a.store().latest_text(id).is_ok_and(|read| read != text) {
+            part_wrong.push(at);
+        }
+    }
+    put(&blob);
+    assert!(
+        whole_wrong.is_empty(),
+        "damage at {whole_wrong:?} of {} bytes read as another cable",
+        blob.len()
+    );
+    assert!(part_wrong.is_empty(), "damage at {part_wrong:?} of {} bytes read as other text", blob.len());
+    assert!(refused * 10 > blob.len() * 9, "only {refused} of {} damaged bytes were noticed", blob.len());
+    assert_eq!(a.store().cable(id, None).unwrap(), cable);
+}
