@@ -92,7 +92,7 @@ async fn sixty_four_clients_mixing_searches_and_pages_get_no_errors() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "a 10-minute soak: cargo test --release -p demarche --test load -- --ignored"]
+#[ignore = "a 10-minute soak, run by .ci/run: cargo test -p demarche --test load -- --ignored"]
 async fn a_ten_minute_soak_keeps_memory_flat() {
     let (report, rss) = load(600).await;
     assert_eq!(report.errors, 0, "{:?}", report.error_samples);

@@ -56,6 +56,21 @@ const REFUSALS_IN_FLIGHT: usize = 256;
 /// How long a refused connection is given to take its answer.
 const REFUSAL_TIME: Duration = Duration::from_secs(2);
 
+/// The client a connection or request is counted against: its IPv4
+/// address, or the /64 network of its IPv6 address (one subscriber is
+/// given a whole /64, so counting single IPv6 addresses would let one
+/// client take any share it likes). An IPv4 address mapped into IPv6 is
+/// that IPv4 address.
+pub fn client_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from(u128::from(v6) & !((1u128 << 64) - 1))),
+        },
+    }
+}
+
 /// The limits [`super::serve_on`] holds every connection to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ConnectionLimits {
@@ -113,7 +128,7 @@ fn connections_the_file_limit_allows() -> usize {
 pub enum Refusal {
     /// The client already holds its share of connections.
     ClientFull {
-        /// The client.
+        /// The client (see [`client_of`]).
         client: IpAddr,
         /// Its share.
         limit: usize,
@@ -134,6 +149,9 @@ impl Refusal {
     /// What the refused client is told.
     pub fn message(&self) -> String {
         match self {
+            Refusal::ClientFull { client: IpAddr::V6(net), limit } => {
+                format!("too many connections from {net}/64: at most {limit} at once; close one and retry")
+            }
             Refusal::ClientFull { client, limit } => {
                 format!("too many connections from {client}: at most {limit} at once; close one and retry")
             }
@@ -189,8 +207,10 @@ impl Slots {
         Arc::new(Slots { limits, open: Mutex::new((0, HashMap::new())), refusals: AtomicUsize::new(0) })
     }
 
-    /// Takes a place for a connection from `client`, or says why not.
-    pub fn take(self: &Arc<Slots>, client: IpAddr) -> Result<Slot, Refusal> {
+    /// Takes a place for a connection from `peer` (counted against
+    /// [`client_of`] it), or says why not.
+    pub fn take(self: &Arc<Slots>, peer: IpAddr) -> Result<Slot, Refusal> {
+        let client = client_of(peer);
         let mut open = self.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let (total, per_client) = &mut *open;
         if *total >= self.limits.total {
@@ -205,10 +225,10 @@ impl Slots {
         Ok(Slot { slots: self.clone(), client })
     }
 
-    /// Connections open now: in all, and from `client`.
-    pub fn open(&self, client: IpAddr) -> (usize, usize) {
+    /// Connections open now: in all, and from `peer`'s client.
+    pub fn open(&self, peer: IpAddr) -> (usize, usize) {
         let open = self.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        (open.0, open.1.get(&client).copied().unwrap_or(0))
+        (open.0, open.1.get(&client_of(peer)).copied().unwrap_or(0))
     }
 
     /// Answers a refused connection and closes it, in the background and
@@ -350,6 +370,21 @@ mod tests {
         drop(a1);
         assert_eq!(slots.open(a), (2, 1));
         let _c1 = slots.take(c).expect("a place given back is taken again");
+    }
+
+    #[test]
+    fn an_ipv6_client_is_its_slash_64_and_a_mapped_ipv4_address_is_itself() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert_eq!(client_of(ip("2001:db8:1:2:aaaa::1")), ip("2001:db8:1:2::"));
+        assert_eq!(client_of(ip("2001:db8:1:2:ffff:1:2:3")), client_of(ip("2001:db8:1:2::9")));
+        assert_ne!(client_of(ip("2001:db8:1:2::1")), client_of(ip("2001:db8:1:3::1")));
+        assert_eq!(client_of(ip("::ffff:192.0.2.7")), ip("192.0.2.7"));
+        assert_eq!(client_of(ip("192.0.2.7")), ip("192.0.2.7"));
+        // So one /64 holds one share of connections.
+        let slots = Slots::new(limits(2, 10));
+        let _held = [slots.take(ip("2001:db8::1")).unwrap(), slots.take(ip("2001:db8::2")).unwrap()];
+        assert!(matches!(slots.take(ip("2001:db8::3")), Err(Refusal::ClientFull { .. })));
+        assert!(slots.take(ip("2001:db8:0:1::3")).is_ok(), "another /64 is another client");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! A per-client rate limit: a token bucket per client IP address, refilled
-//! at `per_second` up to `burst`. A client over its limit gets 429 with
+//! A per-client rate limit: a token bucket per client (an IPv4 address or
+//! an IPv6 /64, see [`super::connections::client_of`]), refilled at
+//! `per_second` up to `burst`. A client over its limit gets 429 with
 //! `Retry-After`; other clients are not affected.
 
 use std::collections::HashMap;
@@ -33,8 +34,10 @@ impl RateLimiter {
         }
     }
 
-    /// Takes a token for `client`: `Ok` to go on, or `Err(seconds)` to wait.
-    pub fn check(&self, client: IpAddr, now: Instant) -> Result<(), u64> {
+    /// Takes a token for `peer`'s client: `Ok` to go on, or `Err(seconds)`
+    /// to wait.
+    pub fn check(&self, peer: IpAddr, now: Instant) -> Result<(), u64> {
+        let client = super::connections::client_of(peer);
         let Ok(mut buckets) = self.buckets.lock() else { return Ok(()) };
         if buckets.len() >= MAX_CLIENTS {
             let (rate, burst) = (self.per_second, self.burst);
