@@ -46,15 +46,15 @@ pub const CONNECTIONS_PER_CLIENT: usize = 128;
 /// File descriptors kept for the archive (SQLite, the index) and the
 /// server itself when the total connection limit is derived from the
 /// process's limit on open files.
-const DESCRIPTORS_KEPT: u64 = 256;
+pub const DESCRIPTORS_KEPT: u64 = 256;
 
 /// Refusals being written at once, at most; beyond, a refused connection
 /// is closed without an answer (a flood of refusals must not hold file
 /// descriptors either).
-const REFUSALS_IN_FLIGHT: usize = 256;
+pub const REFUSALS_IN_FLIGHT: usize = 256;
 
 /// How long a refused connection is given to take its answer.
-const REFUSAL_TIME: Duration = Duration::from_secs(2);
+pub const REFUSAL_TIME: Duration = Duration::from_secs(2);
 
 /// The client a connection or request is counted against: its IPv4
 /// address, or the /64 network of its IPv6 address (one subscriber is
