@@ -435,29 +435,28 @@ impl Archive {
         // to be laid out in segments: reindex gives the same pages.
         let by_id = (SortByStaticFastValue::<u64>::for_field("version"), Order::Asc);
         type Found = (Vec<(Option<f32>, DocAddress)>, usize, Option<FacetTally>);
-        let (docs, total, counted): Found = match req.sort {
-            // Facets visit every hit anyway: one scoring pass does it all.
-            // Only over an index without deleted documents (no cable has a
-            // newer version indexed since the last merge): with deletions,
-            // pages of pruned searches were seen to skip hits (tag:PARM
-            // after new versions of 150 cables); not understood yet.
-            Sort::Relevance
-                if facets.is_none()
-                    && ranked::prunable(&parsed)
-                    && !searcher.segment_readers().iter().any(|r| r.has_deletes()) =>
-            {
-                let best = ranked::top_k(&searcher, &*query, offset + req.per_page)?;
+        // Ranked with pruning (see `ranked`), when it is safe and pays:
+        // facets visit every hit anyway, and one scoring pass does it all.
+        let pruning = match req.sort {
+            Sort::Relevance if facets.is_none() && ranked::prunable(&parsed) => {
+                ranked::pruning_slack(&searcher, &*query)?
+            }
+            _ => None,
+        };
+        let (docs, total, counted): Found = match (req.sort, pruning) {
+            (Sort::Relevance, Some(slack)) => {
+                let best = ranked::top_k(&searcher, &*query, offset + req.per_page, &slack)?;
                 let page = best.into_iter().skip(offset).map(|(s, a)| (Some(s), a)).collect();
                 (page, ranked::count(&searcher, &*query)?, None)
             }
-            Sort::Relevance => {
+            (Sort::Relevance, None) => {
                 let (d, n, f) = searcher.search(
                     &query,
                     &(top.order_by(((SortBySimilarityScore, Order::Desc), by_id)), Count, facets),
                 )?;
                 (d.into_iter().map(|((s, _), a)| (Some(s), a)).collect(), n, f)
             }
-            Sort::DateDesc | Sort::DateAsc => {
+            (Sort::DateDesc | Sort::DateAsc, _) => {
                 let order = if req.sort == Sort::DateDesc { Order::Desc } else { Order::Asc };
                 let by_date =
                     (tantivy::collector::sort_key::SortByStaticFastValue::<i64>::for_field("created"), order);

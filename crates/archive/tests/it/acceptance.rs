@@ -358,3 +358,17 @@ fn an_index_of_another_schema_is_rebuilt_on_open() {
     req.facets = true;
     assert!(a.search(&req).unwrap().facets.unwrap().tags.iter().any(|t| t.value == "PARM"));
 }
+
+#[test]
+fn relevance_pages_equal_full_scoring_on_a_fresh_archive() {
+    let (_tmp, a, _) = fresh_archive(&[cable_dir().join("2009")]);
+    let ids = |q: &str, per_page: usize, page: usize| -> Vec<String> {
+        let req = SearchRequest { per_page, page, snippets: false, ..SearchRequest::new(q) };
+        a.search(&req).unwrap().hits.into_iter().map(|h| h.id).collect()
+    };
+    for q in ["tag:PARM", "tag:PREL", "government", "minister OR ambassador", "munition*"] {
+        let mut paged = ids(q, 20, 1);
+        paged.extend(ids(q, 20, 2));
+        assert_eq!(paged, ids(&format!("({q}) -qqqzzz"), 40, 1), "{q}: pages of 20 against full scoring");
+    }
+}
