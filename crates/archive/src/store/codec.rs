@@ -10,12 +10,13 @@
 //! A cable's first frame (and a cable stored in one frame) carries a
 //! checksum of its content (zstd's, the low 32 bits of XXH64), checked by
 //! every decompression: a stored cable damaged on disk fails to read
-//! instead of reading as other text. The second frame has none (zstd's
-//! simple call with a raw-content dictionary writes none, and the calls
-//! that could cost 10% of ingest time): what it holds, the raw text, is
-//! checked against the version's content hash by every whole read
-//! ([`super::Store::cable`]). Frames written before checksums were added
-//! have none and still read.
+//! instead of reading as other text. The second frame has none: the zstd
+//! call that would write one with a raw-content dictionary
+//! (`load_dictionary`) prepares a dictionary for every cable, which cost
+//! 10% of ingest time. What that frame holds, the raw text, is checked
+//! against the version's content hash by every whole read
+//! ([`super::Store::cable`]) instead. Frames written before checksums were
+//! added have none and still read.
 //!
 //! Each zstd frame names the dictionary it needs (its dictionary id, 0 for
 //! none), so cables compressed before the archive had a dictionary, or with
