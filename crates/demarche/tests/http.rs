@@ -680,3 +680,30 @@ async fn connections_beyond_a_clients_share_or_the_server_total_are_refused_at_o
     }
     drop(held);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_request_head_is_refused_and_others_are_served() {
+    use tokio::io::AsyncWriteExt as _;
+    let addr = live_server(Duration::from_secs(10), Duration::from_secs(10)).await;
+    for (what, head) in [
+        (
+            "100 KB of headers",
+            format!("GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: {}\r\n\r\n", "a".repeat(100_000)),
+        ),
+        ("a 100 KB path", format!("GET /{} HTTP/1.1\r\nHost: localhost\r\n\r\n", "a".repeat(100_000))),
+    ] {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let _ = s.write_all(head.as_bytes()).await; // the server may close before it has all
+        let (answer, _) =
+            read_until_closed(&mut s, Duration::from_secs(5)).await.expect("closed after the refusal");
+        let status = answer.lines().next().unwrap_or_default().to_owned();
+        assert!(
+            status.starts_with("HTTP/1.1 431") || status.starts_with("HTTP/1.1 414") || answer.is_empty(),
+            "{what}: {status}"
+        );
+        assert!(!answer.contains("200 OK"), "{what} was served");
+    }
+    // A long but reasonable head is served.
+    let ok = format!("/api/search?q=kabul&x={}", "a".repeat(8_000));
+    assert_eq!(request_line(addr, &ok).await.0, "HTTP/1.1 200 OK");
+}

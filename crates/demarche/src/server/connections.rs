@@ -38,6 +38,15 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// this also closes a client that reads a few bytes at a time.
 pub const WRITE_STALL_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The most a connection's buffers hold at once (hyper's `max_buf_size`).
+/// hyper refuses a request line and headers (431 or 414, and closes the
+/// connection) once this much is buffered without their end; a head that
+/// ends within the read that crosses the limit still passes, so a head is
+/// refused beyond twice this at most. Browsers send a few kilobytes.
+/// hyper's default (408 KiB) would let thousands of slow connections hold
+/// gigabytes.
+pub const MAX_REQUEST_HEAD: usize = 32 * 1024;
+
 /// How many connections one client (IP address) may hold open by default.
 /// Browsers open six per server; this leaves room for a newsroom behind
 /// one address.

@@ -213,6 +213,9 @@ pub async fn serve(state: AppState, bind: SocketAddr, limits: ConnectionLimits) 
 ///   silent clients (slowloris) cannot hold connections forever
 ///   (`axum::serve` sets no timer on hyper, which leaves hyper's header
 ///   timeout off);
+/// - a request line and headers longer than twice
+///   [`connections::MAX_REQUEST_HEAD`] are refused (431 or 414), which
+///   bounds what each connection's buffers hold;
 /// - a connection whose response makes no progress for the write stall
 ///   timeout is closed ([`connections::StallLimited`]);
 /// - a connection beyond a client's share, or beyond the total, is
@@ -226,7 +229,11 @@ pub async fn serve_on(
     let grace = state.request_timeout;
     let mut make_service = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let mut builder = auto::Builder::new(TokioExecutor::new()).http1_only();
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .max_buf_size(connections::MAX_REQUEST_HEAD);
     let slots = connections::Slots::new(limits);
     let (stop, stopping) = watch::channel(());
     let mut connections = JoinSet::new();
