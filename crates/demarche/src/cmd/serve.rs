@@ -19,7 +19,7 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
-    /// Requests a second allowed per client IP address (on average; twice
+    /// Requests a second allowed per client, an IPv4 address or an IPv6 /64 (on average; twice
     /// as many at once); beyond, 429 with Retry-After. 0: no limit.
     #[arg(long, default_value_t = 50, value_name = "N")]
     pub rate_limit: u32,
@@ -38,7 +38,7 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = WRITE_STALL_TIMEOUT.as_secs(), value_name = "SECONDS",
           value_parser = clap::value_parser!(u64).range(1..))]
     pub write_timeout: u64,
-    /// Connections one client IP address may hold open at once; beyond,
+    /// Connections one client (an IPv4 address or an IPv6 /64) may hold open at once; beyond,
     /// 429. 0: no limit (behind a reverse proxy, every client is the proxy).
     #[arg(long, default_value_t = CONNECTIONS_PER_CLIENT, value_name = "N")]
     pub max_connections_per_client: usize,

@@ -2,7 +2,7 @@
 //!
 //! - [`ConnectionLimits`]: how long a client may take to send its headers,
 //!   how long a response may wait on a client that does not read it, how
-//!   many connections one client (IP address) and all clients together may
+//!   many connections one client ([`client_of`]) and all clients together may
 //!   hold open.
 //! - [`Slots`]: the count of open connections, per client and in all; a
 //!   connection beyond a limit is answered at once (429 for one client over
@@ -47,7 +47,7 @@ pub const WRITE_STALL_TIMEOUT: Duration = Duration::from_secs(30);
 /// gigabytes.
 pub const MAX_REQUEST_HEAD: usize = 32 * 1024;
 
-/// How many connections one client (IP address) may hold open by default.
+/// How many connections one client ([`client_of`]) may hold open by default.
 /// Browsers open six per server; this leaves room for a newsroom behind
 /// one address.
 pub const CONNECTIONS_PER_CLIENT: usize = 128;
@@ -90,7 +90,7 @@ pub struct ConnectionLimits {
     /// A response whose writes make no progress for this long is abandoned
     /// and its connection closed.
     pub write_stall_timeout: Duration,
-    /// The most connections one client IP address may hold open (0: no
+    /// The most connections one client ([`client_of`]) may hold open (0: no
     /// limit); beyond, 429.
     pub per_client: usize,
     /// The most connections open at once in all; beyond, 503.

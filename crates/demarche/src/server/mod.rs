@@ -109,7 +109,7 @@ impl AppState {
         self
     }
 
-    /// Limits each client (by IP address) to `per_second` requests a
+    /// Limits each client ([`connections::client_of`]) to `per_second` requests a
     /// second on average, `burst` at once; beyond, 429 with `Retry-After`.
     pub fn with_rate_limit(mut self, per_second: u32, burst: u32) -> AppState {
         self.limiter = Some(Arc::new(ratelimit::RateLimiter::new(per_second, burst)));
