@@ -472,15 +472,22 @@ async fn read_until_closed(
     }
 }
 
-/// One request on a fresh connection (`Connection: close`): the status
-/// line, and how long it took.
-async fn request_line(addr: std::net::SocketAddr, path: &str) -> (String, Duration) {
+/// Sends one request on `s` (`Connection: close`) and reads the answer
+/// until the server closes: the answer, or `None` if the server kept the
+/// connection for `limit`.
+async fn ask_and_read(s: &mut tokio::net::TcpStream, path: &str, limit: Duration) -> Option<String> {
     use tokio::io::AsyncWriteExt as _;
+    let req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).await.ok()?;
+    read_until_closed(s, limit).await.map(|(answer, _)| answer)
+}
+
+/// One request on a fresh connection: the status line, and how long it
+/// took.
+async fn request_line(addr: std::net::SocketAddr, path: &str) -> (String, Duration) {
     let started = Instant::now();
     let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    s.write_all(req.as_bytes()).await.unwrap();
-    let (response, _) = read_until_closed(&mut s, Duration::from_secs(10)).await.expect("an answer");
+    let response = ask_and_read(&mut s, path, Duration::from_secs(10)).await.expect("an answer");
     (response.lines().next().unwrap_or_default().to_owned(), started.elapsed())
 }
 
@@ -625,15 +632,6 @@ async fn connect_from(from: [u8; 4], addr: std::net::SocketAddr) -> tokio::net::
     socket.connect(addr).await.unwrap()
 }
 
-/// Sends one request on `s` and reads the answer until the server closes:
-/// the answer, or `None` if the server kept the connection for 5 s.
-async fn ask_and_read(s: &mut tokio::net::TcpStream, path: &str) -> Option<String> {
-    use tokio::io::AsyncWriteExt as _;
-    let req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    s.write_all(req.as_bytes()).await.ok()?;
-    read_until_closed(s, Duration::from_secs(5)).await.map(|(answer, _)| answer)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_beyond_a_clients_share_or_the_server_total_are_refused_at_once() {
     let limits = ConnectionLimits {
@@ -651,8 +649,9 @@ async fn connections_beyond_a_clients_share_or_the_server_total_are_refused_at_o
         held.push(connect_from(a, addr).await);
     }
     let mut fifth = connect_from(a, addr).await;
-    let refused =
-        ask_and_read(&mut fifth, "/api/search?q=kabul").await.expect("a refusal, and the connection closed");
+    let refused = ask_and_read(&mut fifth, "/api/search?q=kabul", Duration::from_secs(5))
+        .await
+        .expect("a refusal, and the connection closed");
     assert!(refused.starts_with("HTTP/1.1 429"), "{refused}");
     assert!(refused.contains("at most 4 at once"), "{refused}");
     assert!(refused.to_lowercase().contains("content-security-policy"), "security headers: {refused}");
@@ -661,17 +660,21 @@ async fn connections_beyond_a_clients_share_or_the_server_total_are_refused_at_o
     let mut b1 = connect_from(b, addr).await;
     let _b2 = connect_from(b, addr).await;
     let mut c1 = connect_from(c, addr).await;
-    let refused =
-        ask_and_read(&mut c1, "/api/search?q=kabul").await.expect("a refusal, and the connection closed");
+    let refused = ask_and_read(&mut c1, "/api/search?q=kabul", Duration::from_secs(5))
+        .await
+        .expect("a refusal, and the connection closed");
     assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
-    let answer = ask_and_read(&mut b1, "/api/search?q=kabul").await.expect("b's own connection answers");
+    let answer = ask_and_read(&mut b1, "/api/search?q=kabul", Duration::from_secs(5))
+        .await
+        .expect("b's own connection answers");
     assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
 
     // A connection closed gives its place back (b1 was closed after its answer).
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         let mut c2 = connect_from(c, addr).await;
-        let answer = ask_and_read(&mut c2, "/api/search?q=kabul").await.unwrap_or_default();
+        let answer =
+            ask_and_read(&mut c2, "/api/search?q=kabul", Duration::from_secs(5)).await.unwrap_or_default();
         if answer.starts_with("HTTP/1.1 200 OK") {
             break;
         }

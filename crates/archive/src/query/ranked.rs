@@ -27,9 +27,26 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use tantivy::query::{EnableScoring, Query as TQuery};
+use tantivy::schema::Field;
 use tantivy::{DocAddress, Score, Searcher};
 
-use tantivy::schema::Field;
+use super::syntax::Query;
+use crate::Result;
+
+/// Whether a query is worth ranking with pruning: a word, a prefix, or
+/// words joined by OR. Each word searches several fields (a union), so
+/// tantivy's Block-WAND applies to these; a conjunction of such unions, a
+/// phrase or a filter is scored in full anyway, and counting it would be a
+/// second pass.
+pub fn prunable(q: &Query) -> bool {
+    let word = |q: &Query| matches!(q, Query::Term { .. } | Query::Prefix { .. });
+    match q {
+        Query::Boolean { must, should, must_not } => {
+            must.is_empty() && must_not.is_empty() && should.iter().all(word)
+        }
+        q => word(q),
+    }
+}
 
 /// The slack of each segment to prune `query` with ([`top_k`]), or `None`
 /// when it must not be pruned: it reads a field indexed without
@@ -49,24 +66,6 @@ pub fn pruning_slack(searcher: &Searcher, query: &dyn TQuery) -> Result<Option<V
         return Ok(None);
     }
     block_max_slack(searcher, &fields).map(Some)
-}
-
-use super::syntax::Query;
-use crate::Result;
-
-/// Whether a query is worth ranking with pruning: a word, a prefix, or
-/// words joined by OR. Each word searches several fields (a union), so
-/// tantivy's Block-WAND applies to these; a conjunction of such unions, a
-/// phrase or a filter is scored in full anyway, and counting it would be a
-/// second pass.
-pub fn prunable(q: &Query) -> bool {
-    let word = |q: &Query| matches!(q, Query::Term { .. } | Query::Prefix { .. });
-    match q {
-        Query::Boolean { must, should, must_not } => {
-            must.is_empty() && must_not.is_empty() && should.iter().all(word)
-        }
-        q => word(q),
-    }
 }
 
 /// A candidate; the heap's greatest element is the worst one kept.
@@ -201,16 +200,17 @@ mod tests {
     use tantivy::schema::{IndexRecordOption, NumericOptions, Schema, TEXT};
     use tantivy::{doc, Index, Term};
 
+    /// The store version of the document at `a`.
+    fn version_of(searcher: &Searcher, a: DocAddress) -> u64 {
+        let versions = searcher.segment_reader(a.segment_ord).fast_fields().u64("version").unwrap();
+        versions.first(a.doc_id).unwrap()
+    }
+
     /// Every document of `query`, ranked as the unpruned search ranks them.
     fn exhaustive(searcher: &Searcher, query: &dyn TQuery) -> Vec<(Score, u64)> {
         let all = searcher.search(query, &TopDocs::with_limit(100_000).order_by_score()).unwrap();
-        let mut ranked: Vec<(Score, u64)> = all
-            .into_iter()
-            .map(|(score, a)| {
-                let versions = searcher.segment_reader(a.segment_ord).fast_fields().u64("version").unwrap();
-                (score, versions.first(a.doc_id).unwrap())
-            })
-            .collect();
+        let mut ranked: Vec<(Score, u64)> =
+            all.into_iter().map(|(score, a)| (score, version_of(searcher, a))).collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         ranked
     }
@@ -257,11 +257,7 @@ mod tests {
             let pruned: Vec<(Score, u64)> = top_k(&searcher, &query, k, &slack)
                 .unwrap()
                 .into_iter()
-                .map(|(score, a)| {
-                    let versions =
-                        searcher.segment_reader(a.segment_ord).fast_fields().u64("version").unwrap();
-                    (score, versions.first(a.doc_id).unwrap())
-                })
+                .map(|(score, a)| (score, version_of(&searcher, a)))
                 .collect();
             assert_eq!(pruned, expected[..k], "top {k}");
         }

@@ -29,28 +29,36 @@ pub fn content_hash(raw_header: &str, raw_body: &str) -> ContentHash {
     NORMALISED.with(|cell| {
         let mut out = cell.borrow_mut();
         out.clear();
-        for (i, part) in [raw_header, raw_body].iter().enumerate() {
-            if i > 0 {
-                out.push(0);
-            }
-            let mut pending_blank = 0usize;
-            let mut started = false;
-            for line in part.lines() {
-                let line = line.trim_end();
-                if line.is_empty() {
-                    pending_blank += 1;
-                    continue;
-                }
-                if started {
-                    out.extend(std::iter::repeat_n(b'\n', pending_blank + 1));
-                }
-                pending_blank = 0;
-                started = true;
-                out.extend_from_slice(line.as_bytes());
-            }
-        }
+        normalise(raw_header, raw_body, |bytes| out.extend_from_slice(bytes));
         *blake3::hash(&out).as_bytes()
     })
+}
+
+/// Passes the normalised text that [`content_hash`] hashes to `emit`, a
+/// piece at a time.
+fn normalise(raw_header: &str, raw_body: &str, mut emit: impl FnMut(&[u8])) {
+    for (i, part) in [raw_header, raw_body].iter().enumerate() {
+        if i > 0 {
+            emit(b"\0");
+        }
+        let mut pending_blank = 0usize;
+        let mut started = false;
+        for line in part.lines() {
+            let line = line.trim_end();
+            if line.is_empty() {
+                pending_blank += 1;
+                continue;
+            }
+            if started {
+                for _ in 0..=pending_blank {
+                    emit(b"\n");
+                }
+            }
+            pending_blank = 0;
+            started = true;
+            emit(line.as_bytes());
+        }
+    }
 }
 
 /// Lower-case hex of a hash.
@@ -634,32 +642,14 @@ mod tests {
 
     #[test]
     fn content_hash_is_the_line_by_line_hash_stored_archives_hold() {
-        // How versions were hashed before the text was hashed whole: every
-        // stored hash was made this way, so the two must never differ.
+        // Versions were hashed piece by piece, as the text was normalised,
+        // before it was hashed whole: every stored hash was made that way,
+        // so the two must never differ.
         fn line_by_line(raw_header: &str, raw_body: &str) -> ContentHash {
             let mut h = blake3::Hasher::new();
-            for (i, part) in [raw_header, raw_body].iter().enumerate() {
-                if i > 0 {
-                    h.update(b"\0");
-                }
-                let mut pending_blank = 0usize;
-                let mut started = false;
-                for line in part.lines() {
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        pending_blank += 1;
-                        continue;
-                    }
-                    if started {
-                        for _ in 0..=pending_blank {
-                            h.update(b"\n");
-                        }
-                    }
-                    pending_blank = 0;
-                    started = true;
-                    h.update(line.as_bytes());
-                }
-            }
+            normalise(raw_header, raw_body, |bytes| {
+                h.update(bytes);
+            });
             *h.finalize().as_bytes()
         }
         let long = "1. (C) SUMMARY: the demarche was delivered.  \r\n".repeat(400);

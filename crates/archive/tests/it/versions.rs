@@ -49,13 +49,12 @@ fn a_modified_copy_becomes_a_second_version_and_diff_shows_it() {
 }
 
 /// Readers of part of a stored cable (search snippets, attribution, campaign
-/// outlines) decompress it only up to its raw text: they see exactly the
-/// fields a full read gives.
+/// outlines) decompress only its first frame, without the raw text: they
+/// see exactly the fields a full read gives.
 #[test]
 fn reading_part_of_a_stored_cable_gives_what_reading_all_of_it_gives() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut a = Archive::open_for_write(&tmp.path().join("archive")).unwrap();
-    a.ingest(&[cable_dir().join("2008/12")], &parser(), &IngestOptions::default(), &mut |_| {}).unwrap();
+    let a = Archive::open(&archive_of_december_2008(tmp.path())).unwrap();
     let ids: Vec<String> = a.store().latest_versions().unwrap().into_iter().map(|(id, _)| id).collect();
     assert!(ids.len() >= 20, "{} cables", ids.len());
     for id in &ids {
@@ -70,15 +69,34 @@ fn reading_part_of_a_stored_cable_gives_what_reading_all_of_it_gives() {
     }
 }
 
+/// An archive of the corpus's December 2008 cables in `tmp`: its directory.
+fn archive_of_december_2008(tmp: &std::path::Path) -> std::path::PathBuf {
+    let dir = tmp.join("archive");
+    let mut a = Archive::open_for_write(&dir).unwrap();
+    a.ingest(&[cable_dir().join("2008/12")], &parser(), &IngestOptions::default(), &mut |_| {}).unwrap();
+    dir
+}
+
+/// Overwrites the stored blob of cable `id`'s latest version, as a
+/// damaged disk or an older demarche would have left it.
+fn replace_latest_blob(db: &rusqlite::Connection, id: &str, blob: &[u8]) {
+    let n = db
+        .execute(
+            "UPDATE versions SET cable = ?1 WHERE version_id = (SELECT latest_version FROM cables WHERE id = ?2)",
+            rusqlite::params![blob, id],
+        )
+        .unwrap();
+    assert_eq!(n, 1, "{id} has a latest version");
+}
+
 /// Archives made before cables were stored in two frames hold one zstd frame
 /// with the whole cable's JSON: they read back exactly as before, in full
 /// and in part, and pass `check`.
 #[test]
 fn cables_stored_in_one_frame_by_an_older_version_read_back_the_same() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("archive");
-    let mut a = Archive::open_for_write(&dir).unwrap();
-    a.ingest(&[cable_dir().join("2008/12")], &parser(), &IngestOptions::default(), &mut |_| {}).unwrap();
+    let dir = archive_of_december_2008(tmp.path());
+    let a = Archive::open(&dir).unwrap();
     let ids: Vec<String> = a.store().latest_versions().unwrap().into_iter().map(|(id, _)| id).collect();
     let before: Vec<(cable::Cable, String)> = ids
         .iter()
@@ -100,13 +118,7 @@ fn cables_stored_in_one_frame_by_an_older_version_read_back_the_same() {
         for (cable, _) in &before {
             let old = zstd::bulk::compress(&serde_json::to_vec(cable).unwrap(), 3).unwrap();
             assert_eq!(archive::store::codec::split(&old).unwrap().1, None, "one frame");
-            let n = db
-                .execute(
-                    "UPDATE versions SET cable = ?1 WHERE version_id = (SELECT latest_version FROM cables WHERE id = ?2)",
-                    rusqlite::params![old, cable.id.as_str()],
-                )
-                .unwrap();
-            assert_eq!(n, 1);
+            replace_latest_blob(&db, cable.id.as_str(), &old);
         }
     }
     let a = Archive::open(&dir).unwrap();
@@ -123,10 +135,7 @@ fn cables_stored_in_one_frame_by_an_older_version_read_back_the_same() {
 #[test]
 fn a_stored_cable_damaged_anywhere_fails_to_read_and_never_reads_as_other_text() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("archive");
-    let mut a = Archive::open_for_write(&dir).unwrap();
-    a.ingest(&[cable_dir().join("2008/12")], &parser(), &IngestOptions::default(), &mut |_| {}).unwrap();
-    drop(a);
+    let dir = archive_of_december_2008(tmp.path());
     let id = "08STATE134777";
     let a = Archive::open(&dir).unwrap();
     let (cable, text) = (a.store().cable(id, None).unwrap(), a.store().latest_text(id).unwrap());
@@ -140,13 +149,7 @@ fn a_stored_cable_damaged_anywhere_fails_to_read_and_never_reads_as_other_text()
             |r| r.get(0),
         )
         .unwrap();
-    let put = |b: &[u8]| {
-        db.execute(
-            "UPDATE versions SET cable = ?1 WHERE version_id = (SELECT latest_version FROM cables WHERE id = ?2)",
-            rusqlite::params![b, id],
-        )
-        .unwrap()
-    };
+    let put = |b: &[u8]| replace_latest_blob(&db, id, b);
     let (mut whole_wrong, mut part_wrong, mut refused) = (Vec::new(), Vec::new(), 0);
     for at in 0..blob.len() {
         let mut damaged = blob.clone();
