@@ -2,12 +2,20 @@
 //! caveats, the E.O. line, TAGS, SUBJECT, REF, `Classified By`, numbered
 //! paragraphs with their markings, page breaks, redactions, summary, signer.
 
+mod classified_by;
+mod heading;
+mod signer;
+mod summary;
+
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use crate::model::{ClassifiedBy, Declassification, Paragraph, Redaction};
 use crate::{Caveat, Classification, Date, Marking, RefId, Reference, ReferenceData, Tag};
+use classified_by::find_classified_by;
+use signer::find_signer;
+use summary::find_summary;
 
 /// Everything decoded from a body.
 #[derive(Debug, Default)]
@@ -86,44 +94,60 @@ pub(crate) fn parse_body(
         Some(y) => crate::refs::parse_references(head, y, own_id),
         None => Vec::new(),
     };
-    b.classified_by = find_classified_by(&all[..first_para]);
+    b.classified_by = find_classified_by(&all[..first_para], &all);
 
     // Paragraphs: unnumbered text after the header block as paragraph 0,
     // then every numbered paragraph.
     let preamble_from = header_block_end(&all[..first_para]);
-    let mut paras: Vec<(u32, Option<Marking>, usize, usize, usize)> = Vec::new(); // number, marking, line index, text offset in line, end line
+    // Every paragraph as a range of lines, paragraph 0 (the unnumbered
+    // text) first.
+    let mut spans = vec![Span {
+        number: 0,
+        marking: None,
+        start: preamble_from,
+        text_at: None,
+        end: first_para.min(all.len()).max(preamble_from),
+    }];
     let mut expected_next = 1u32;
     for (i, l) in all.iter().enumerate().skip(first_para) {
         if let Some((n, marking, text_at)) = paragraph_start(l.text) {
             // Accept the next number, or a jump forward within reason; a
             // list item "1." inside paragraph 5 is not a new paragraph.
-            let plausible =
-                n == expected_next || (n > expected_next && n <= expected_next + 3) || paras.is_empty();
+            let first = spans.len() == 1;
+            let plausible = n == expected_next || (n > expected_next && n <= expected_next + 3) || first;
             if plausible {
-                if let Some(last) = paras.last_mut() {
-                    last.4 = i;
+                if let Some(last) = spans.last_mut().filter(|_| !first) {
+                    last.end = i;
                 }
-                paras.push((n, marking, i, text_at, all.len()));
+                spans.push(Span { number: n, marking, start: i, text_at: Some(text_at), end: all.len() });
                 expected_next = n + 1;
             }
         }
     }
-    let preamble = collect_text(&all[preamble_from..first_para.min(all.len())], None);
-    if !preamble.trim().is_empty() {
+    // A section heading at the end of a span belongs to the paragraph after it.
+    let mut heading: Option<String> = None;
+    let count = spans.len();
+    for (k, span) in spans.into_iter().enumerate() {
+        let own_heading = heading.take();
+        let mut end = span.end;
+        if k + 1 < count {
+            if let Some((own, next_heading)) =
+                heading::tail_heading(&all[span.start..end], span.text_at.is_none())
+            {
+                end = span.start + own;
+                heading = Some(next_heading);
+            }
+        }
+        let text = collect_text(&all[span.start..end], span.text_at);
+        if span.number == 0 && text.trim().is_empty() {
+            continue;
+        }
         b.paragraphs.push(Paragraph {
-            number: 0,
-            marking: None,
-            text: preamble.trim().to_owned(),
-            offset: all.get(preamble_from).map_or(0, |l| l.start),
-        });
-    }
-    for &(number, ref marking, li, text_at, end) in &paras {
-        let text = collect_text(&all[li..end], Some(text_at));
-        b.paragraphs.push(Paragraph {
-            number,
-            marking: marking.clone(),
+            number: span.number,
+            marking: span.marking,
             text: text.trim().to_owned(),
-            offset: all[li].start,
+            offset: all.get(span.start).map_or(0, |l| l.start),
+            heading: own_heading,
         });
     }
 
@@ -131,6 +155,17 @@ pub(crate) fn parse_body(
     b.summary = find_summary(&b.paragraphs);
     b.redactions = find_redactions(body, &b.paragraphs);
     b
+}
+
+/// A paragraph as lines of the body: `start..end`, its text from byte
+/// `text_at` of the first line (after number and marking; `None` for
+/// paragraph 0, whose text is whole lines).
+struct Span {
+    number: u32,
+    marking: Option<Marking>,
+    start: usize,
+    text_at: Option<usize>,
+    end: usize,
 }
 
 /// Joins lines into paragraph text, skipping page-break and section lines.
@@ -166,12 +201,23 @@ static PARAGRAPH_RE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 
+/// A paragraph whose marking comes before its number: `(C) 1. The Embassy...`.
+static MARKED_FIRST_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[ \t]*\(([A-Za-z/ ]{1,12})\)[ \t]*(\d{1,3})[ \t]*\.[ \t]+").expect("regex")
+});
+
 /// If the line starts a numbered paragraph: its number, marking and the
 /// byte offset where its text starts.
 pub(crate) fn paragraph_start(line: &str) -> Option<(u32, Option<Marking>, usize)> {
     let b = line.as_bytes();
     // Fast reject: a paragraph line starts with optional blanks/pilcrow and a digit.
     let first = line.trim_start_matches([' ', '\t', '¶']).as_bytes().first()?;
+    if *first == b'(' {
+        let caps = MARKED_FIRST_RE.captures(line)?;
+        let marking = Marking::parse(caps.get(1)?.as_str())?;
+        let n: u32 = caps.get(2)?.as_str().parse().ok()?;
+        return (n > 0).then(|| (n, Some(marking), caps.get(0).map_or(0, |m| m.end())));
+    }
     if !first.is_ascii_digit() || b.len() < 2 {
         return None;
     }
@@ -204,6 +250,15 @@ static PAGE_BREAK_RE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 
+/// The page header of older printed telegrams, a line of its own:
+/// `PAGE 02        STATE   015113  182333Z`, `CONFIDENTIAL PAGE 03 TEHRAN 02069`.
+static OLD_PAGE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?:(?:UNCLASSIFIED|UNCLAS|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)\s+)?PAGE\s+\d{1,3}\s+(?:[A-Z][A-Z .'\-]{0,40}?\s+\d{2,8}(?:\s+\d{6}Z)?\s*$|R[A-Z]{3,6}\d{1,6}\b)",
+    )
+    .expect("regex")
+});
+
 static SECTION_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:[A-Z](?: [A-Z])+ |UNCLASSIFIED |UNCLAS |CONFIDENTIAL |SECRET )?\s*SECTION \d+ OF \d+\b[A-Z0-9 ]*$").expect("regex")
 });
@@ -213,15 +268,24 @@ static SECTION_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// OF 03`), the text after it (often empty; WikiLeaks' conversion sometimes
 /// ran the next line into the marker).
 pub(crate) fn strip_page_break(line: &str) -> Option<&str> {
-    // Fast reject: every marker has a blank-delimited "OF" (any case) after digits.
+    // Fast reject: every marker but the older page header has a
+    // blank-delimited "OF" (any case) after digits.
     let b = line.as_bytes();
-    if b.len() < 8 || b.len() > 4096 || !has_of_word(b) {
+    if b.len() < 8 || b.len() > 4096 {
         return None;
     }
-    if let Some(m) = PAGE_BREAK_RE.find(line) {
-        return Some(&line[m.end()..]);
+    if has_of_word(b) {
+        if let Some(m) = PAGE_BREAK_RE.find(line) {
+            return Some(&line[m.end()..]);
+        }
+        if line.len() <= 120 && SECTION_RE.is_match(line) {
+            return Some("");
+        }
     }
-    (line.len() <= 120 && SECTION_RE.is_match(line)).then_some("")
+    if line.len() <= 120 && memchr::memmem::find(b, b"PAGE ").is_some() && OLD_PAGE_RE.is_match(line) {
+        return Some("");
+    }
+    None
 }
 
 /// Whether the bytes hold " OF " in any letter case.
@@ -337,18 +401,31 @@ fn find_declassification(head: &[Line<'_>]) -> Option<Declassification> {
     let text = line.text[m.start()..].trim().to_owned();
     let after = &line.text[m.end()..];
     let after = after.trim_start_matches([':', ' ', ';', '.']);
-    let instruction_text = match after.to_ascii_uppercase().find("DECL") {
+    let upper = after.to_ascii_uppercase();
+    let instruction_text = match upper.find("DECL") {
         Some(p) => after[p + 4..].trim_start_matches([':', ' ', '.', ';']).to_owned(),
         None => after.to_owned(),
     };
     let instruction_text = instruction_text.trim();
-    let date = instruction_text
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .find_map(|w| Date::parse_us(w.trim_end_matches(['.', ';'])).ok());
+    // `DNG: CO 01/26/2021` is a date to downgrade on, not to declassify on.
+    let downgrade_only = upper.contains("DNG") && !upper.contains("DECL");
+    let written_date = |w: &str| {
+        let w = w.trim_end_matches(['.', ';', ',', ')']).trim_start_matches('(');
+        Date::parse_us(w).ok().or_else(|| w.parse::<Date>().ok()).or_else(|| {
+            let mut parts = w.splitn(3, '/');
+            let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+            (y.len() == 4).then(|| Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?))?
+        })
+    };
+    let date = if downgrade_only {
+        None
+    } else {
+        instruction_text.split(|c: char| c.is_whitespace() || c == ',').find_map(written_date)
+    };
     let instruction = if date.is_some() {
         let rest: String = instruction_text
             .split_whitespace()
-            .filter(|w| Date::parse_us(w.trim_end_matches(['.', ';'])).is_err())
+            .filter(|w| written_date(w).is_none())
             .collect::<Vec<_>>()
             .join(" ");
         (!rest.is_empty()).then_some(rest)
@@ -356,164 +433,6 @@ fn find_declassification(head: &[Line<'_>]) -> Option<Declassification> {
         (!instruction_text.is_empty()).then(|| instruction_text.to_owned())
     };
     Some(Declassification { text, date, instruction })
-}
-
-static CLASSIFIED_BY_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*classified\s+by\s*[:;.]?\s*").expect("regex"));
-static REASON_SPLIT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:[,;:.]?\s*\bfor\s+reas|[,;:.]?\s*\bfo\s+reas|[,;:.]?\s*\breasons?\b|[,;:.]?\s*\breas\b|\b1\.[45]\b)")
-        .expect("regex")
-});
-
-const TITLE_WORDS: &[&str] = &[
-    "AMBASSADOR",
-    "AMBASADOR",
-    "DCM",
-    "A/DCM",
-    "CDA",
-    "CHARGE",
-    "D'AFFAIRES",
-    "DAFFAIRES",
-    "POLOFF",
-    "POLITICAL",
-    "ECONOMIC",
-    "POL",
-    "ECON",
-    "POL/ECON",
-    "COUNSELOR",
-    "COUNSELLOR",
-    "MINISTER",
-    "MINISTER-COUNSELOR",
-    "DEPUTY",
-    "CHIEF",
-    "OF",
-    "MISSION",
-    "ASSISTANT",
-    "SECRETARY",
-    "UNDER",
-    "ACTING",
-    "CONSUL",
-    "GENERAL",
-    "CONSUL-GENERAL",
-    "PRINCIPAL",
-    "OFFICER",
-    "DIRECTOR",
-    "OFFICE",
-    "THE",
-    "AND",
-    "FOR",
-    "SECTION",
-    "HEAD",
-    "UNIT",
-    "PM",
-    "DEPT",
-    "SPECIAL",
-    "ENVOY",
-    "REPRESENTATIVE",
-    "AFFAIRS",
-    "PERMANENT",
-    "ALTERNATE",
-    "POLITICAL-MILITARY",
-    "POLMIL",
-    "ECOPOL",
-    "EXEC",
-    "DOS",
-    "STATE",
-    "DEPARTMENT",
-    "ADVISOR",
-    "ADVISER",
-    "COORDINATOR",
-    "ATTACHE",
-    "DEFENSE",
-    "MANAGEMENT",
-    "PUBLIC",
-    "GLOBAL",
-    "REGIONAL",
-    "SENIOR",
-    "CONSULATE",
-    "EMBASSY",
-    "U.S.",
-    "US",
-    "USUN",
-    "NATO",
-    "DAS",
-    "A/S",
-    "S/CT",
-    "PDAS",
-    "INR",
-    "ISN",
-    "NEA",
-    "EUR",
-    "EAP",
-    "WHA",
-    "AF",
-    "SCA",
-    "PRM",
-    "DRL",
-    "IO",
-    "EEB",
-];
-
-fn find_classified_by(head: &[Line<'_>]) -> Option<ClassifiedBy> {
-    let i = head.iter().position(|l| l.text.len() < 400 && CLASSIFIED_BY_RE.is_match(l.text))?;
-    let mut text = CLASSIFIED_BY_RE.replace(head[i].text, "").trim().to_owned();
-    for l in &head[i + 1..] {
-        let t = l.text.trim();
-        if t.is_empty() || text.len() > 400 {
-            break;
-        }
-        text.push(' ');
-        text.push_str(t);
-    }
-    let (official, reasons_text) = match REASON_SPLIT_RE.find(&text) {
-        Some(m) => (text[..m.start()].trim(), &text[m.start()..]),
-        None => (text.as_str(), ""),
-    };
-    let official = official.trim_end_matches([',', ';', ':', '.', ' ']);
-    let reasons_text = reasons_text.split_once("1.").map_or(reasons_text, |(_, r)| r);
-    let mut reasons: Vec<char> = Vec::new();
-    for token in reasons_text.split(|c: char| !c.is_ascii_alphabetic()) {
-        if let [c @ (b'a'..=b'h' | b'A'..=b'H')] = token.as_bytes() {
-            let ch = char::from(c.to_ascii_lowercase());
-            if !reasons.contains(&ch) {
-                reasons.push(ch);
-            }
-        }
-    }
-    let (name, title) = split_official(official);
-    Some(ClassifiedBy { text: format!("Classified By: {text}"), name, title, reasons })
-}
-
-/// Splits "PM Assistant Secretary Mark T. Kimmitt" into title and name;
-/// "Richard Olson, Ambasador" and "Ambassador" work too.
-fn split_official(official: &str) -> (Option<String>, Option<String>) {
-    let none_if_empty = |s: &str| {
-        let s = s.trim().trim_matches([',', ';', ':', ' ']);
-        (!s.is_empty()).then(|| s.to_owned())
-    };
-    if official.is_empty() {
-        return (None, None);
-    }
-    let is_title = |w: &str| {
-        let up = w.trim_matches([',', ';', ':', '.']).to_ascii_uppercase();
-        TITLE_WORDS.contains(&up.as_str()) || up.contains('/')
-    };
-    if let Some((first, rest)) = official.split_once([',', ';']) {
-        // "Name, Title" or "Title, Name".
-        let first_is_title = first.split_whitespace().all(is_title);
-        return if first_is_title {
-            (none_if_empty(rest), none_if_empty(first))
-        } else {
-            (none_if_empty(first), none_if_empty(rest))
-        };
-    }
-    let words: Vec<&str> = official.split_whitespace().collect();
-    let name_from = words.iter().rposition(|w| is_title(w)).map_or(0, |p| p + 1);
-    let name = words[name_from..].join(" ");
-    let title = words[..name_from].join(" ");
-    let name = if words.len() - name_from >= 2 { none_if_empty(&name) } else { None };
-    let title = if name.is_none() { none_if_empty(official) } else { none_if_empty(&title) };
-    (name, title)
 }
 
 /// Where the header block (banner, caveats, E.O., TAGS, SUBJECT, REF,
@@ -565,7 +484,8 @@ fn header_block_end(head: &[Line<'_>]) -> usize {
                 Field::None
             };
             end = i + 1;
-        } else if (field == Field::Subject || field == Field::ClassifiedBy) && blank_run == 0
+        } else if field == Field::Subject && blank_run == 0
+            || field == Field::ClassifiedBy && blank_run == 0 && classified_by::continues(head[i - 1].text, t)
             || field == Field::Ref && ((blank_run == 0 && t.len() <= 90) || looks_like_ref_item(t))
         {
             end = i + 1;
@@ -590,92 +510,6 @@ fn looks_like_ref_item(t: &str) -> bool {
     let t = t.trim_start_matches(['¶', '(', '[']);
     let mut chars = t.chars();
     matches!((chars.next(), chars.next()), (Some(c), Some('.' | ')' | ']' | ' ')) if c.is_ascii_uppercase())
-}
-
-fn find_signer(all: &[Line<'_>]) -> Option<String> {
-    for l in all.iter().rev().take(12) {
-        let t = l.text.trim();
-        if t.is_empty() || is_page_break(t) {
-            continue;
-        }
-        let up = t.to_ascii_uppercase();
-        if matches!(up.as_str(), "NNNN" | "BT" | "SIPDIS" | "END TEXT" | "END CABLE") || up.starts_with('#') {
-            continue;
-        }
-        if is_name_line(t) {
-            return Some(t.to_owned());
-        }
-        // WikiLeaks' conversion sometimes ran the signature into the last
-        // sentence: "... in PM/WRA. RICE". Accepted only after mixed-case text.
-        let (before, last) = t.rsplit_once(". ")?;
-        let last = last.trim();
-        let upper_name = last.chars().all(|c| c.is_ascii_uppercase() || matches!(c, ' ' | '-' | '\''));
-        return (upper_name && is_name_line(last) && before.chars().any(|c| c.is_lowercase()))
-            .then(|| last.to_owned());
-    }
-    None
-}
-
-/// A short line that can only be a name: `RICE`, `CLINTON`, `Pearson`, `DE SOUSA`.
-fn is_name_line(t: &str) -> bool {
-    let words: Vec<&str> = t.split_whitespace().collect();
-    (1..=4).contains(&words.len())
-        && t.len() <= 40
-        && !t.ends_with(['.', ':', ',', '?', '!', ')'])
-        && t.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '.' | '/'))
-        && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
-        && t.chars().filter(|c| c.is_alphabetic()).count() >= 2
-}
-
-static SUMMARY_LEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:begin\s+)?summary(?:\s+and\s+(?:action\s+request|comment|recommendation))?\s*(?:[:.\-]+|\s*$)")
-        .expect("regex")
-});
-static SUMMARY_END_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bend\s+(?:of\s+)?summary\b").expect("regex"));
-
-fn find_summary(paragraphs: &[Paragraph]) -> Option<String> {
-    for (i, p) in paragraphs.iter().enumerate() {
-        if let Some(m) = SUMMARY_LEAD_RE.find(&p.text) {
-            let rest = &p.text[m.end()..];
-            if rest.trim().is_empty() {
-                // A "SUMMARY" heading: the summary is the next paragraph.
-                let next = paragraphs.get(i + 1)?;
-                let text =
-                    SUMMARY_END_RE.find(&next.text).map_or(next.text.as_str(), |e| &next.text[..e.start()]);
-                return Some(tidy(text));
-            }
-            if let Some(e) = SUMMARY_END_RE.find(rest) {
-                return Some(tidy(&rest[..e.start()]));
-            }
-            // The summary runs over several paragraphs up to "End Summary".
-            let mut text = rest.to_owned();
-            for q in paragraphs.iter().skip(i + 1).take(6) {
-                if let Some(e) = SUMMARY_END_RE.find(&q.text) {
-                    text.push_str("\n\n");
-                    text.push_str(&q.text[..e.start()]);
-                    return Some(tidy(&text));
-                }
-                text.push_str("\n\n");
-                text.push_str(&q.text);
-            }
-            return Some(tidy(rest));
-        }
-        // A "-- SUMMARY --" heading at the end of a paragraph.
-        if let Some(last) = p.text.lines().rev().find(|l| !l.trim_matches(['-', ' ']).is_empty()) {
-            if last.trim_matches(['-', ' ']).eq_ignore_ascii_case("summary") {
-                let next = paragraphs.get(i + 1)?;
-                let text =
-                    SUMMARY_END_RE.find(&next.text).map_or(next.text.as_str(), |e| &next.text[..e.start()]);
-                return Some(tidy(text));
-            }
-        }
-    }
-    None
-}
-
-fn tidy(text: &str) -> String {
-    text.trim().trim_end_matches(['-', ' ']).trim().to_owned()
 }
 
 fn find_redactions(body: &str, paragraphs: &[Paragraph]) -> Vec<Redaction> {
@@ -720,6 +554,12 @@ mod tests {
         );
         assert!(paragraph_start("1.5 million people").is_none());
         assert!(paragraph_start("A. STATE 125608").is_none());
+        let (n, m, at) = paragraph_start("(C) 1. The Embassy obtained").unwrap();
+        assert_eq!(
+            (n, m.unwrap().text.as_str(), &"(C) 1. The Embassy obtained"[at..]),
+            (1, "C", "The Embassy obtained")
+        );
+        assert!(paragraph_start("(see below) 1. text").is_none());
     }
 
     #[test]
@@ -735,6 +575,11 @@ mod tests {
             Some("French companies Alstom.")
         );
         assert!(!is_page_break("The minister said one of them was there."));
+        assert!(is_page_break("PAGE 02        STATE   015113  182333Z"));
+        assert!(is_page_break("PAGE 01        STATE   015113"));
+        assert!(is_page_break("CONFIDENTIAL PAGE 03 TEHRAN 02069"));
+        assert!(!is_page_break("PAGE 3 of the report says so."));
+        assert!(is_page_break("PAGE 02 RUEHFRA2440 C O N F I D E N T I A L PARIS 002440 "));
     }
 
     #[test]
@@ -747,24 +592,6 @@ mod tests {
         let (_, id) = parse_banner("UNCLASSIFIED BUENOS AIRES 2481").unwrap();
         assert_eq!(id, Some(("BUENOS AIRES".to_owned(), 2481)));
         assert!(parse_banner("SUBJECT: FOO").is_none());
-    }
-
-    #[test]
-    fn classified_by_lines() {
-        let l = |s: &'static str| vec![Line { start: 0, text: s }];
-        let c = find_classified_by(&l(
-            "Classified By: PM Assistant Secretary Mark T. Kimmitt For Reasons 1.4 (b) and (d)",
-        ))
-        .unwrap();
-        assert_eq!(c.name.as_deref(), Some("Mark T. Kimmitt"));
-        assert_eq!(c.title.as_deref(), Some("PM Assistant Secretary"));
-        assert_eq!(c.reasons, ['b', 'd']);
-        let c = find_classified_by(&l("CLASSIFIED BY: Richard Olson, Ambasador; REASON: 1.4(A), (B), (C), "))
-            .unwrap();
-        assert_eq!((c.name.as_deref(), c.title.as_deref()), (Some("Richard Olson"), Some("Ambasador")));
-        assert_eq!(c.reasons, ['a', 'b', 'c']);
-        let c = find_classified_by(&l("Classified By: Ambassador, reason 1.4 (b,d)")).unwrap();
-        assert_eq!((c.name, c.title.as_deref(), c.reasons), (None, Some("Ambassador"), vec!['b', 'd']));
     }
 
     #[test]

@@ -138,6 +138,221 @@ impl DateTime {
     }
 }
 
+impl Date {
+    /// The date `days` days after 1970-01-01 (before, when negative), or
+    /// `None` outside the years 1900-2199.
+    pub fn from_days_since_epoch(days: i64) -> Option<Date> {
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date::new(u16::try_from(year).ok()?, month as u8, day as u8)
+    }
+}
+
+impl DateTime {
+    /// The minute `seconds` after 1970-01-01T00:00Z (seconds dropped).
+    pub fn from_unix_seconds(seconds: i64) -> Option<DateTime> {
+        let days = seconds.div_euclid(86_400);
+        let rest = seconds.rem_euclid(86_400);
+        DateTime::new(Date::from_days_since_epoch(days)?, (rest / 3600) as u8, (rest % 3600 / 60) as u8)
+    }
+
+    /// Reads a date-time in any of the layouts cable mirrors write, and
+    /// converts it to UTC:
+    ///
+    /// - ISO 8601: `2004-01-20 00:00`, `2004-01-20T00:00:00Z`,
+    ///   `2004-01-20T00:00:00+01:00`, `2004-01-20 00:00:00 +0100`, or a date alone;
+    /// - US: `1/20/2004 0:00` (as in `cables.csv`), `1/20/2004 12:05:00 AM`, or a date alone;
+    /// - Ruby's and Unix `date`'s: `Tue Jan 20 00:00:00 +0100 2004`,
+    ///   `Tue Jan 20 00:00:00 UTC 2004`;
+    /// - RFC 2822: `Tue, 20 Jan 2004 00:00:00 +0100`.
+    ///
+    /// A zone is a numeric offset (`+0100`, `+01:00`, `-05`), `Z`, `UTC`,
+    /// `GMT` or `UT`; without one the time is taken as UTC. Seconds are
+    /// dropped (cables carry minutes).
+    ///
+    /// ```
+    /// use cable::DateTime;
+    /// let t = DateTime::parse_any("Tue Jan 20 00:00:00 +0100 2004")?;
+    /// assert_eq!(t.to_string(), "2004-01-19T23:00Z");
+    /// assert_eq!(DateTime::parse_any("1/20/2004 0:00")?.to_string(), "2004-01-20T00:00Z");
+    /// assert_eq!(DateTime::parse_any("2004-01-20T09:30:00-05:00")?.to_string(), "2004-01-20T14:30Z");
+    /// # Ok::<(), cable::Error>(())
+    /// ```
+    pub fn parse_any(text: &str) -> Result<DateTime> {
+        let err = || Error::InvalidDate {
+            text: text.chars().take(80).collect(),
+            expected: "a date such as 2004-01-20 00:00, 1/20/2004 0:00 or Tue Jan 20 00:00:00 +0100 2004",
+        };
+        let mut date: Option<Date> = None;
+        let mut time: Option<(u8, u8)> = None;
+        let mut pm: Option<bool> = None;
+        let mut offset_minutes: Option<i64> = None;
+        let mut month_word: Option<u8> = None;
+        let mut numbers: Vec<u16> = Vec::new();
+        // ISO writes the date and time as one word joined by `T`.
+        let spaced = text.trim().replacen(
+            'T',
+            " ",
+            usize::from(text.trim().get(..10).is_some_and(|d| d.parse::<Date>().is_ok())),
+        );
+        for raw in spaced.split([' ', ',']).filter(|w| !w.is_empty()) {
+            let w = raw.trim_end_matches('.');
+            if date.is_none() {
+                if let Some(d) = w.get(..10).and_then(|d| d.parse::<Date>().ok()) {
+                    date = Some(d);
+                    if let Some(rest) = w.get(10..).filter(|r| !r.is_empty()) {
+                        offset_minutes = Some(parse_offset(rest).ok_or_else(err)?);
+                    }
+                    continue;
+                }
+                if w.contains('/') {
+                    date = Some(Date::parse_us(w).map_err(|_| err())?);
+                    continue;
+                }
+            }
+            if time.is_none() && w.contains(':') && w.starts_with(|c: char| c.is_ascii_digit()) {
+                let (clock, zone) = match w.find(['Z', 'z', '+', '-']) {
+                    Some(at) => (&w[..at], Some(&w[at..])),
+                    None => (w, None),
+                };
+                let mut parts = clock.split(':');
+                let h = num(parts.next()).ok_or_else(err)?;
+                let m = num(parts.next()).ok_or_else(err)?;
+                if let Some(s) = parts.next() {
+                    let whole = s.split('.').next().unwrap_or("");
+                    if num(Some(whole)).is_none_or(|s| s > 60) {
+                        return Err(err());
+                    }
+                }
+                if parts.next().is_some() || h > 24 || m > 59 {
+                    return Err(err());
+                }
+                time = Some((h as u8, m as u8));
+                if let Some(z) = zone {
+                    offset_minutes = Some(parse_offset(z).ok_or_else(err)?);
+                }
+                continue;
+            }
+            let up = w.to_ascii_uppercase();
+            match up.as_str() {
+                "AM" | "A.M" => pm = Some(false),
+                "PM" | "P.M" => pm = Some(true),
+                "UTC" | "GMT" | "UT" | "Z" => offset_minutes = Some(0),
+                _ if w.starts_with(['+', '-']) => offset_minutes = Some(parse_offset(w).ok_or_else(err)?),
+                _ if w.bytes().all(|b| b.is_ascii_digit()) && w.len() <= 4 => {
+                    numbers.push(w.parse().map_err(|_| err())?)
+                }
+                _ => {
+                    if let Some(m) = month_of(&up) {
+                        month_word = Some(m);
+                    } else if !is_weekday(&up) {
+                        return Err(err());
+                    }
+                }
+            }
+        }
+        // `Jan 20 2004` / `20 Jan 2004`: a month word with a day and a year.
+        if date.is_none() {
+            let month = month_word.ok_or_else(err)?;
+            let (day, year) = match numbers.as_slice() {
+                [a, b] if *b >= 1000 => (*a, *b),
+                [a, b] if *a >= 1000 => (*b, *a),
+                _ => return Err(err()),
+            };
+            date = Some(Date::new(year, month, u8::try_from(day).map_err(|_| err())?).ok_or_else(err)?);
+        } else if month_word.is_some() || !numbers.is_empty() {
+            return Err(err());
+        }
+        let date = date.ok_or_else(err)?;
+        let (mut h, m) = time.unwrap_or((0, 0));
+        match pm {
+            Some(_) if h == 0 || h > 12 => return Err(err()),
+            Some(true) if h < 12 => h += 12,
+            Some(false) if h == 12 => h = 0,
+            _ => {}
+        }
+        if h == 24 && m > 0 {
+            return Err(err());
+        }
+        let local =
+            DateTime { date, hour: 0, minute: 0 }.unix_seconds() + i64::from(h) * 3600 + i64::from(m) * 60;
+        DateTime::from_unix_seconds(local - offset_minutes.unwrap_or(0) * 60).ok_or_else(err)
+    }
+}
+
+/// A zone offset in minutes east of UTC: `Z`, `+0100`, `+01:00`, `-05`.
+fn parse_offset(text: &str) -> Option<i64> {
+    if text.eq_ignore_ascii_case("z") {
+        return Some(0);
+    }
+    let (sign, digits) = match text.as_bytes().first()? {
+        b'+' => (1, &text[1..]),
+        b'-' => (-1, &text[1..]),
+        _ => return None,
+    };
+    let digits: String = digits.chars().filter(|c| *c != ':').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (h, m) = match digits.len() {
+        2 => (digits.parse::<i64>().ok()?, 0),
+        4 => (digits[..2].parse::<i64>().ok()?, digits[2..].parse::<i64>().ok()?),
+        _ => return None,
+    };
+    (h <= 14 && m < 60).then_some(sign * (h * 60 + m))
+}
+
+const MONTH_NAMES: [&str; 12] =
+    ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+
+/// `JAN`..`DEC`, or a whole month name, upper case: its number.
+fn month_of(word: &str) -> Option<u8> {
+    let i = MONTH_NAMES.iter().position(|m| word.starts_with(m))?;
+    let full = [
+        "JANUARY",
+        "FEBRUARY",
+        "MARCH",
+        "APRIL",
+        "MAY",
+        "JUNE",
+        "JULY",
+        "AUGUST",
+        "SEPTEMBER",
+        "OCTOBER",
+        "NOVEMBER",
+        "DECEMBER",
+    ][i];
+    (word.len() == 3 || full.starts_with(word) || word == "SEPT").then_some(i as u8 + 1)
+}
+
+fn is_weekday(word: &str) -> bool {
+    ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"].iter().any(|d| {
+        word.starts_with(d)
+            && [
+                "MONDAY",
+                "TUESDAY",
+                "WEDNESDAY",
+                "THURSDAY",
+                "FRIDAY",
+                "SATURDAY",
+                "SUNDAY",
+                "TUES",
+                "THUR",
+                "THURS",
+            ]
+            .iter()
+            .any(|full| full.starts_with(word) && full.starts_with(d))
+    })
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -236,5 +451,52 @@ mod tests {
         assert!(Date::parse_us("2/29/2008").is_ok());
         assert_eq!(Date::new(1970, 1, 1).unwrap().days_since_epoch(), 0);
         assert_eq!(Date::new(2008, 12, 29).unwrap().days_since_epoch(), 14_242);
+    }
+
+    #[test]
+    fn days_round_trip() {
+        for days in (-25_000..80_000).step_by(37) {
+            let d = Date::from_days_since_epoch(days).unwrap();
+            assert_eq!(d.days_since_epoch(), days, "{d}");
+        }
+    }
+
+    #[test]
+    fn every_mirror_date_layout_reads_as_utc() {
+        let ok = |t: &str| DateTime::parse_any(t).unwrap_or_else(|e| panic!("{t}: {e}")).to_string();
+        // Ruby's Time#to_s, as one-cable-per-file mirrors wrote it.
+        assert_eq!(ok("Tue Jan 20 00:00:00 +0100 2004"), "2004-01-19T23:00Z");
+        assert_eq!(ok("Mon Dec 29 16:04:00 -0500 2008"), "2008-12-29T21:04Z");
+        assert_eq!(ok("Wed Dec 31 23:30:00 -0100 2008"), "2009-01-01T00:30Z");
+        assert_eq!(ok("Tue Jan 20 00:00:00 UTC 2004"), "2004-01-20T00:00Z");
+        assert_eq!(ok("Tue Jan 20 00:00:00 2004"), "2004-01-20T00:00Z");
+        assert_eq!(ok("Tue, 20 Jan 2004 00:00:00 +0100"), "2004-01-19T23:00Z");
+        // ISO.
+        assert_eq!(ok("2008-12-29 16:04"), "2008-12-29T16:04Z");
+        assert_eq!(ok("2008-12-29T16:04Z"), "2008-12-29T16:04Z");
+        assert_eq!(ok("2008-12-29T16:04:59.123Z"), "2008-12-29T16:04Z");
+        assert_eq!(ok("2008-12-29T16:04:00+01:00"), "2008-12-29T15:04Z");
+        assert_eq!(ok("2008-12-29 16:04:00 +0100"), "2008-12-29T15:04Z");
+        assert_eq!(ok("2008-12-29"), "2008-12-29T00:00Z");
+        // US, as in cables.csv.
+        assert_eq!(ok("12/29/2008 16:04"), "2008-12-29T16:04Z");
+        assert_eq!(ok("12/29/2008 4:04 PM"), "2008-12-29T16:04Z");
+        assert_eq!(ok("12/29/2008 12:04:00 AM"), "2008-12-29T00:04Z");
+        assert_eq!(ok("12/29/2008"), "2008-12-29T00:00Z");
+        assert_eq!(ok("12/28/1966 18:48"), "1966-12-28T18:48Z");
+        for bad in [
+            "",
+            "not a date",
+            "Tue Foo 20 00:00:00 2004",
+            "2008-13-01",
+            "12/29/2008 25:00",
+            "Jan 2004",
+            "2008-12-29 16:04 +2500",
+            "12/29/2008 13:00 PM",
+            "Tue Jan 20 00:00:00 +0100 2004 extra",
+        ] {
+            let e = DateTime::parse_any(bad).unwrap_err().to_string();
+            assert!(e.contains("2004-01-20 00:00"), "{bad}: {e}");
+        }
     }
 }

@@ -118,6 +118,46 @@ fn looks_like_routing_indicator(w: &str) -> bool {
     (4..=8).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_uppercase()) && w.starts_with('R')
 }
 
+/// The addressees of one line: one, or two where WikiLeaks' conversion ran
+/// two lines together around a month word (`AMEMBASSY LA PAZ NOV
+/// MONTEVIDEO` is `AMEMBASSY LA PAZ` and `AMEMBASSY MONTEVIDEO`).
+fn recipients(line: &str, refdata: &ReferenceData) -> Vec<Recipient> {
+    let (indicator, name_part) = match line.trim().split_once('/') {
+        Some((ri, rest)) if looks_like_routing_indicator(ri.trim()) => (Some(ri.trim()), rest),
+        _ => (None, line),
+    };
+    let words: Vec<&str> = name_part.split_whitespace().collect();
+    let prefix = words.first().copied().unwrap_or("");
+    let posts = ["AMEMBASSY", "AMCONSUL", "USMISSION"];
+    if posts.contains(&prefix) {
+        if let Some(k) = (2..words.len().saturating_sub(1)).find(|&k| MONTHS.contains(&words[k])) {
+            let rest = &words[k + 1..];
+            let words_of_a_name =
+                rest.iter().any(|w| w.bytes().all(|b| b.is_ascii_uppercase()) && w.len() > 1)
+                    && rest.iter().all(|w| {
+                        w.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+                    });
+            if words_of_a_name {
+                let second = if posts.contains(&rest[0]) {
+                    rest.join(" ")
+                } else {
+                    format!("{prefix} {}", rest.join(" "))
+                };
+                let first_text = match indicator {
+                    Some(ri) => format!("{ri}/{}", words[..k].join(" ")),
+                    None => words[..k].join(" "),
+                };
+                let mut first = recipient(&first_text, refdata);
+                first.text = line.trim().to_owned();
+                let mut other = recipient(&second, refdata);
+                other.text = line.trim().to_owned();
+                return vec![first, other];
+            }
+        }
+    }
+    vec![recipient(line, refdata)]
+}
+
 fn recipient(line: &str, refdata: &ReferenceData) -> Recipient {
     let text = line.trim().to_owned();
     let (ri, rest) = match text.split_once('/') {
@@ -139,6 +179,10 @@ fn recipient(line: &str, refdata: &ReferenceData) -> Recipient {
             break;
         }
     }
+    // "AMEMBASSY LA PAZ FEB 4470": a month word the conversion left behind.
+    if words.len() > 2 && MONTHS.contains(&words[words.len() - 1]) {
+        words.pop();
+    }
     if words.len() > 1 && words[words.len() - 1] == "IMMEDIATE" {
         words.pop();
     }
@@ -150,8 +194,38 @@ fn recipient(line: &str, refdata: &ReferenceData) -> Recipient {
     Recipient { text, routing_indicator: ri, name, decoded, precedence }
 }
 
+/// Whether a header line is a distribution list of office codes, not an
+/// addressee: `INFO  OCT-01  ISO-00  SS-15  NSC-05` (the Department's
+/// internal distribution, printed above the `FM` line of older cables).
+fn is_office_code_list(words: &[&str]) -> bool {
+    words.len() >= 2
+        && words.iter().all(|w| {
+            w.split_once('-').is_some_and(|(office, n)| {
+                (1..=8).contains(&office.len())
+                    && office.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'/')
+                    && !n.is_empty()
+                    && n.len() <= 3
+                    && n.bytes().all(|b| b.is_ascii_digit())
+            }) || matches!(*w, "/" | "W" | "R" | "INFO" | "ACTION" | "ORIGIN")
+                || w.starts_with('/') && w[1..].bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+/// Whether a line of the routing header is a page-break line of the
+/// printed telegram (`PAGE 02        STATE   015113  182333Z`,
+/// `PAGE 02 ROME 01196 01 OF 02 082030Z`), not an addressee.
+fn is_header_page_break(line: &str) -> bool {
+    crate::body::is_page_break(line)
+}
+
 /// Decodes a routing header (the first `<pre>` block of a WikiLeaks page, the
 /// header field of `cables.csv`, or the lines before the banner of a telegram).
+///
+/// Addressees run from `TO` (action) and `INFO` (information) over every
+/// continuation line, across page-break lines of the printed telegram, up to
+/// the end of the header (or a `BT`, or a classification banner). A `TO` or
+/// `INFO` line above the `FM` line is the Department's internal distribution
+/// (`INFO OCT-01 ISO-00`), not an addressee.
 pub fn parse_header(text: &str, refdata: &ReferenceData) -> Header {
     #[derive(PartialEq)]
     enum Section {
@@ -161,13 +235,19 @@ pub fn parse_header(text: &str, refdata: &ReferenceData) -> Header {
     }
     let mut h = Header::default();
     let mut section = Section::Preamble;
+    let has_fm = text.lines().any(|l| l.trim_start().starts_with("FM "));
+    let mut seen_fm = false;
     for (i, raw_line) in text.lines().enumerate() {
         let line = raw_line.trim();
         if line.is_empty() {
             continue;
         }
-        if i == 0 && line.starts_with("VZCZC") {
+        if line.starts_with("VZCZC") && (i == 0 || h.transmission.is_none() && !seen_fm) {
             h.transmission = Some(line.to_owned());
+            continue;
+        }
+        if line == "BT" || line == "NNNN" {
+            section = Section::Preamble;
             continue;
         }
         if let Some(rest) = line.strip_prefix("DE ") {
@@ -183,16 +263,34 @@ pub fn parse_header(text: &str, refdata: &ReferenceData) -> Header {
         if let Some(rest) = line.strip_prefix("FM ") {
             h.from = Some(recipient(rest, refdata));
             section = Section::Preamble;
+            seen_fm = true;
             continue;
         }
-        if let Some(rest) = line.strip_prefix("TO ") {
-            h.to.push(recipient(rest, refdata));
-            section = Section::To;
+        let addressed = if let Some(rest) = line.strip_prefix("TO ") {
+            Some((Section::To, rest.trim()))
+        } else {
+            line.strip_prefix("INFO ").map(|rest| (Section::Info, rest.trim()))
+        };
+        if let Some((to_section, rest)) = addressed {
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            if (has_fm && !seen_fm) || is_office_code_list(&words) {
+                // Internal distribution above the FM line: not addressees.
+                section = Section::Preamble;
+                continue;
+            }
+            section = to_section;
+            // `TO PAGE 02  STATE 015113  182333Z`: the list continues on the next page.
+            if rest.is_empty() || is_header_page_break(rest) {
+                continue;
+            }
+            let rs = recipients(rest, refdata);
+            match section {
+                Section::To => h.to.extend(rs),
+                _ => h.info.extend(rs),
+            }
             continue;
         }
-        if let Some(rest) = line.strip_prefix("INFO ") {
-            h.info.push(recipient(rest, refdata));
-            section = Section::Info;
+        if is_header_page_break(line) {
             continue;
         }
         if section == Section::Preamble {
@@ -217,14 +315,26 @@ pub fn parse_header(text: &str, refdata: &ReferenceData) -> Header {
             }
             continue;
         }
-        let r = recipient(line, refdata);
-        if r.name.is_empty() && r.routing_indicator.is_none() {
+        // An addressee continuation line, unless the header has run into
+        // something else: a banner, exclusions from a collective (`XMT`),
+        // office codes.
+        if crate::body::parse_banner(line).is_some() {
+            section = Section::Preamble;
             continue;
         }
-        match section {
-            Section::To => h.to.push(r),
-            Section::Info => h.info.push(r),
-            Section::Preamble => {}
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if line.starts_with("XMT ") || is_office_code_list(&words) {
+            continue;
+        }
+        for r in recipients(line, refdata) {
+            if r.name.is_empty() && r.routing_indicator.is_none() {
+                continue;
+            }
+            match section {
+                Section::To => h.to.push(r),
+                Section::Info => h.info.push(r),
+                Section::Preamble => {}
+            }
         }
     }
     h
@@ -267,6 +377,39 @@ mod tests {
         assert_eq!(
             h.info.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
             ["USCINCSO", "AMEMBASSY RIO DE JANEIRO"]
+        );
+    }
+
+    #[test]
+    fn addressees_run_across_page_breaks_to_the_end_of_the_header() {
+        // An older cable: internal distribution above FM, the address list
+        // broken by a page header, no banner after it.
+        let h = parse_header(
+            "PAGE 01        STATE   015113\nORIGIN EUR-12\nINFO  OCT-01  ISO-00  SS-15  NSC-05  /033 R\n\nDRAFTED BY EUR/WE:JSMITH\nR 182333Z JAN 75\nFM SECSTATE WASHDC\nTO AMEMBASSY BONN\nINFO AMEMBASSY LONDON\nAMEMBASSY PARIS\nPAGE 02        STATE   015113  182333Z\nAMEMBASSY ROME\nUSMISSION NATO\n",
+            &ReferenceData::empty(),
+        );
+        let names = |rs: &[Recipient]| rs.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&h.to), ["AMEMBASSY BONN"]);
+        assert_eq!(
+            names(&h.info),
+            ["AMEMBASSY LONDON", "AMEMBASSY PARIS", "AMEMBASSY ROME", "USMISSION NATO"]
+        );
+        assert_eq!(h.dtg_time.unwrap().to_string(), "1975-01-18T23:33Z");
+        // "TO PAGE 02 ...": the TO list continues on the next page.
+        let h = parse_header(
+            "R 182333Z JAN 75\nFM SECSTATE WASHDC\nTO PAGE 02        STATE   015113  182333Z\nALL DIPLOMATIC POSTS COLLECTIVE\nEUROPEAN POLITICAL COLLECTIVE\nINFO MISSILE TECHNOLOGY CONTROL REGIME COLLECTIVE\nDET 1 39LG ANKARA TU\nXMT AMEMBASSY VALLETTA",
+            &ReferenceData::empty(),
+        );
+        assert_eq!(names(&h.to), ["ALL DIPLOMATIC POSTS COLLECTIVE", "EUROPEAN POLITICAL COLLECTIVE"]);
+        assert_eq!(names(&h.info), ["MISSILE TECHNOLOGY CONTROL REGIME COLLECTIVE", "DET 1 39LG ANKARA TU"]);
+        // Lines the conversion damaged around a month word.
+        let h = parse_header(
+            "FM AMEMBASSY BUENOS AIRES\nTO SECSTATE WASHDC\nINFO RUEHLP/AMEMBASSY LA PAZ FEB 4470\nRUEHLP/AMEMBASSY LA PAZ NOV MONTEVIDEO\nAMEMBASSY LIMA",
+            &ReferenceData::empty(),
+        );
+        assert_eq!(
+            names(&h.info),
+            ["AMEMBASSY LA PAZ", "AMEMBASSY LA PAZ", "AMEMBASSY MONTEVIDEO", "AMEMBASSY LIMA"]
         );
     }
 }

@@ -149,6 +149,11 @@ pub struct Paragraph {
     pub text: String,
     /// Byte offset of the paragraph's first line in `raw_body`.
     pub offset: usize,
+    /// The section heading printed above this paragraph (`BACKGROUND`,
+    /// `Financial Reforms, Debt, and Social Measures` over a dashed rule),
+    /// as written, when there is one; it is not part of any paragraph's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heading: Option<String>,
 }
 
 /// A redaction: a run of `X` standing for removed text.

@@ -75,7 +75,15 @@ impl Parser {
 
     /// Decodes what a source gave into a [`Cable`].
     pub fn build(&self, src: SourceCable) -> Result<Cable> {
-        let header = parse_header(&src.header, &self.refdata);
+        let mut header = parse_header(&src.header, &self.refdata);
+        if header.to.is_empty() && header.info.is_empty() {
+            // Partial extracts print the addressees at the top of the body.
+            if let Some(lines) = addressees_in_body(&src.body) {
+                let found = parse_header(&lines, &self.refdata);
+                header.to = found.to;
+                header.info = found.info;
+            }
+        }
         let banner = src.body.lines().find(|l| !l.trim().is_empty()).and_then(parse_banner);
         let published_id = src.published_id.clone();
         let id = match &published_id {
@@ -115,6 +123,7 @@ impl Parser {
                         cable: Some(rid),
                         text: extra.clone(),
                         bullet: None,
+                        year_inferred: false,
                     });
                 }
             }
@@ -148,4 +157,30 @@ impl Parser {
             raw_body: src.body,
         })
     }
+}
+
+/// The `TO`/`INFO` lines some bodies print above their TAGS and SUBJECT
+/// (WikiLeaks' partial extracts), with their continuation lines.
+fn addressees_in_body(body: &str) -> Option<String> {
+    let mut out = String::new();
+    for line in body.lines().take(40) {
+        let t = line.trim();
+        let up = t.to_ascii_uppercase();
+        if up.starts_with("TAGS") || up.starts_with("SUBJ") || up.starts_with("E.O") || up.starts_with("EO ")
+        {
+            break;
+        }
+        if out.is_empty() {
+            if t.starts_with("TO ") || t.starts_with("INFO ") {
+                out.push_str(t);
+                out.push('\n');
+            }
+        } else if t.is_empty() {
+            break;
+        } else {
+            out.push_str(t);
+            out.push('\n');
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }

@@ -45,6 +45,22 @@ pub struct Reference {
     /// Upper-case letter of the enumeration item it is listed under (`A. `, `(B)`), if any.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub bullet: Option<char>,
+    /// `true` when the reference names no year (`REF: STATE 134777`): the
+    /// year of [`Reference::cable`] was inferred, the citing cable's own
+    /// unless its serials show the cited cable is from the year before. The
+    /// archive may resolve it to the year before when only that cable exists
+    /// ([`Reference::previous_year`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub year_inferred: bool,
+}
+
+impl Reference {
+    /// For a reference without a year, the same station and serial one year
+    /// earlier: the cable meant when a January reply cites a December request.
+    pub fn previous_year(&self) -> Option<RefId> {
+        let id = self.cable.as_ref().filter(|_| self.year_inferred)?;
+        RefId::from_parts(id.year().checked_sub(1)?, id.station(), id.serial()).ok()
+    }
 }
 
 /// Finds the references of a cable body: the REF block (and the lines that

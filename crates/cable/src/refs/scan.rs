@@ -723,7 +723,13 @@ impl<'a> Cx<'a> {
             .unwrap_or(first.end);
         let text = collapse(self.text(first.start, end.max(first.end)));
         if !text.is_empty() {
-            self.out.push(Reference { kind: KINDS[rank].0, cable: None, text, bullet: item.bullet });
+            self.out.push(Reference {
+                kind: KINDS[rank].0,
+                cable: None,
+                text,
+                bullet: item.bullet,
+                year_inferred: false,
+            });
         }
     }
 
@@ -1023,13 +1029,29 @@ impl<'a> Cx<'a> {
     fn emit(&mut self, pieces: Vec<Piece>, bullet: Option<char>) {
         for p in pieces {
             let year = p.year.unwrap_or(self.year);
-            let Ok(id) = RefId::from_parts(year, &p.station, p.serial) else { continue };
+            let Ok(mut id) = RefId::from_parts(year, &p.station, p.serial) else { continue };
+            // A station's serials count up through the year: a cable citing
+            // its own station's serial at or above its own, with no year
+            // written, cites last year's.
+            if let Some(own) = self.own.filter(|o| p.year.is_none() && o.station() == id.station()) {
+                if id.serial() >= own.serial() && own.year() == year {
+                    if let Ok(prev) = RefId::from_parts(year - 1, &p.station, p.serial) {
+                        id = prev;
+                    }
+                }
+            }
             self.last_station = Some(p.station);
             if self.own == Some(&id) {
                 continue;
             }
             let text = collapse(self.text(p.start, p.end));
-            self.out.push(Reference { kind: ReferenceKind::Cable, cable: Some(id), text, bullet });
+            self.out.push(Reference {
+                kind: ReferenceKind::Cable,
+                cable: Some(id),
+                text,
+                bullet,
+                year_inferred: p.year.is_none(),
+            });
         }
     }
 }

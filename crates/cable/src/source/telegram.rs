@@ -34,20 +34,32 @@ fn is_header_line(line: &str) -> bool {
         .is_some()
 }
 
+/// Splits text without a banner line: when its first line is a routing
+/// header line, the header is the run of lines up to the first blank line
+/// (or the end of the text: a header alone is still a cable's header), and
+/// the body the rest. `None` when the text does not start with a header.
+pub(crate) fn split_unbannered(text: &str) -> Option<(String, String)> {
+    let first = text.lines().find(|l| !l.trim().is_empty())?;
+    if !is_header_line(first) {
+        return None;
+    }
+    let start = text.find(first).unwrap_or(0);
+    let rest = &text[start..];
+    let end = rest.find("\n\n").or_else(|| rest.find("\n\r\n")).or_else(|| rest.find("\r\n\r\n"));
+    Some(match end {
+        Some(p) => (rest[..p].trim_end().to_owned(), rest[p..].trim_start_matches(['\r', '\n']).to_owned()),
+        None => (rest.trim_end().to_owned(), String::new()),
+    })
+}
+
 /// Splits a telegram into header and body.
 pub fn split(text: &str) -> Result<(String, String)> {
     if let Some(at) = find_banner(text) {
         return Ok((text[..at].trim_end().to_owned(), text[at..].to_owned()));
     }
     // No banner: the header is the run of header lines at the top, up to the first blank line.
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    if !is_header_line(first) {
-        return Err(Error::NotACable("no classification banner and no routing header".into()));
-    }
-    match text.find("\n\n").or_else(|| text.find("\r\n\r\n")) {
-        Some(p) => Ok((text[..p].to_owned(), text[p..].trim_start_matches(['\r', '\n']).to_owned())),
-        None => Err(Error::NotACable("routing header without a body".into())),
-    }
+    split_unbannered(text)
+        .ok_or_else(|| Error::NotACable("no classification banner and no routing header".into()))
 }
 
 /// Reads a raw telegram. The id, classification and date come from the

@@ -2,7 +2,7 @@
 //! line 3 the date, line 4 the classification, line 5 the origin, then the
 //! text (a telegram: routing header, if any, and body).
 
-use crate::{Date, DateTime, Error, Format, Result};
+use crate::{DateTime, Error, Format, Result};
 
 use super::SourceCable;
 
@@ -16,17 +16,6 @@ pub fn looks_like_id_line(line: &str) -> bool {
         && b[2].is_ascii_alphabetic()
         && b.last().is_some_and(u8::is_ascii_digit)
         && b.iter().all(|c| c.is_ascii_alphanumeric())
-}
-
-/// Reads the date line: `2008-12-29 16:04`, `2008-12-29T16:04Z`, `12/29/2008 16:04`,
-/// `2008-12-29` or `12/29/2008`.
-fn parse_date(text: &str) -> Option<DateTime> {
-    let t = text.trim();
-    t.parse::<DateTime>()
-        .ok()
-        .or_else(|| DateTime::parse_us(t).ok())
-        .or_else(|| t.parse::<Date>().ok().and_then(|d| DateTime::new(d, 0, 0)))
-        .or_else(|| Date::parse_us(t).ok().and_then(|d| DateTime::new(d, 0, 0)))
 }
 
 /// Reads a one-cable text file.
@@ -47,17 +36,21 @@ pub fn read(text: &str) -> Result<SourceCable> {
     }
     let subject = next("2 (subject)")?;
     let date_line = next("3 (date)")?;
-    let created = parse_date(&date_line).ok_or_else(|| Error::InvalidDate {
-        text: date_line.clone(),
-        expected: "YYYY-MM-DD HH:MM or M/D/YYYY H:MM (line 3)",
+    let created = DateTime::parse_any(&date_line).map_err(|_| Error::InvalidDate {
+        text: date_line.chars().take(80).collect(),
+        expected:
+            "on line 3 a date such as 2004-01-20 00:00, 1/20/2004 0:00 or Tue Jan 20 00:00:00 +0100 2004",
     })?;
     let class_line = next("4 (classification)")?;
     let classification = class_line.parse().map_err(|e: Error| Error::NotACable(format!("line 4: {e}")))?;
     let origin = next("5 (origin)")?;
     let rest = lines.next().unwrap_or("");
+    // The text is a telegram: its routing header (when there is one) then
+    // the body from the banner. Some files hold the header alone, and many
+    // only the five metadata lines: still cables, known by their metadata.
     let (header, body) = match super::telegram::find_banner(rest) {
         Some(at) => (rest[..at].trim_end().to_owned(), rest[at..].to_owned()),
-        None => (String::new(), rest.to_owned()),
+        None => super::telegram::split_unbannered(rest).unwrap_or_else(|| (String::new(), rest.to_owned())),
     };
     Ok(SourceCable {
         format: Some(Format::TextFile),
@@ -89,5 +82,22 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("line 3"));
+    }
+
+    #[test]
+    fn reads_mirror_dates_and_files_without_text() {
+        // Five lines only, with a Ruby-style time: a cable known by its metadata.
+        let s = read(
+            "04ABUJA123\nNIGERIA: ELECTIONS\nTue Jan 20 00:00:00 +0100 2004\nCONFIDENTIAL\nEmbassy Abuja",
+        )
+        .unwrap();
+        assert_eq!(s.created.unwrap().to_string(), "2004-01-19T23:00Z");
+        assert!(s.header.is_empty() && s.body.is_empty());
+        // A routing header that ends where the file ends.
+        let s = read("04ABUJA123\nS\n1/20/2004 9:15\nUNCLASSIFIED\nEmbassy Abuja\nR 200915Z JAN 04\nFM AMEMBASSY ABUJA\nTO RUEHC/SECSTATE WASHDC 0001\nINFO ECOWAS COLLECTIVE\n").unwrap();
+        assert!(s.header.ends_with("INFO ECOWAS COLLECTIVE"), "{:?}", s.header);
+        assert!(s.body.is_empty());
+        let e = read("04ABUJA123\nS\nsometime in 2004\nUNCLASSIFIED\nX\n").unwrap_err().to_string();
+        assert!(e.contains("line 3") && e.contains("sometime in 2004"), "{e}");
     }
 }

@@ -3,5 +3,6 @@
 
 mod conformance;
 mod corpus;
+mod fields_eval;
 mod robustness;
 mod shared;
