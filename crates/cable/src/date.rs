@@ -310,47 +310,32 @@ fn parse_offset(text: &str) -> Option<i64> {
     (h <= 14 && m < 60).then_some(sign * (h * 60 + m))
 }
 
-const MONTH_NAMES: [&str; 12] =
-    ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+/// The months, upper case, in order.
+const MONTH_NAMES: [&str; 12] = [
+    "JANUARY",
+    "FEBRUARY",
+    "MARCH",
+    "APRIL",
+    "MAY",
+    "JUNE",
+    "JULY",
+    "AUGUST",
+    "SEPTEMBER",
+    "OCTOBER",
+    "NOVEMBER",
+    "DECEMBER",
+];
 
-/// `JAN`..`DEC`, or a whole month name, upper case: its number.
-fn month_of(word: &str) -> Option<u8> {
-    let i = MONTH_NAMES.iter().position(|m| word.starts_with(m))?;
-    let full = [
-        "JANUARY",
-        "FEBRUARY",
-        "MARCH",
-        "APRIL",
-        "MAY",
-        "JUNE",
-        "JULY",
-        "AUGUST",
-        "SEPTEMBER",
-        "OCTOBER",
-        "NOVEMBER",
-        "DECEMBER",
-    ][i];
-    (word.len() == 3 || full.starts_with(word) || word == "SEPT").then_some(i as u8 + 1)
+/// `JAN`..`DEC`, or a longer start of a month name, upper case: its number.
+pub(crate) fn month_of(word: &str) -> Option<u8> {
+    MONTH_NAMES.iter().position(|m| word.len() >= 3 && m.starts_with(word)).map(|i| i as u8 + 1)
 }
 
+/// `TUE`, `TUES`, `TUESDAY`...: a start (three letters or more) of a weekday name.
 fn is_weekday(word: &str) -> bool {
-    ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"].iter().any(|d| {
-        word.starts_with(d)
-            && [
-                "MONDAY",
-                "TUESDAY",
-                "WEDNESDAY",
-                "THURSDAY",
-                "FRIDAY",
-                "SATURDAY",
-                "SUNDAY",
-                "TUES",
-                "THUR",
-                "THURS",
-            ]
-            .iter()
-            .any(|full| full.starts_with(word) && full.starts_with(d))
-    })
+    ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
+        .iter()
+        .any(|d| word.len() >= 3 && d.starts_with(word))
 }
 
 impl fmt::Display for Date {

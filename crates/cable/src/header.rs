@@ -211,13 +211,6 @@ fn is_office_code_list(words: &[&str]) -> bool {
         })
 }
 
-/// Whether a line of the routing header is a page-break line of the
-/// printed telegram (`PAGE 02        STATE   015113  182333Z`,
-/// `PAGE 02 ROME 01196 01 OF 02 082030Z`), not an addressee.
-fn is_header_page_break(line: &str) -> bool {
-    crate::body::is_page_break(line)
-}
-
 /// Decodes a routing header (the first `<pre>` block of a WikiLeaks page, the
 /// header field of `cables.csv`, or the lines before the banner of a telegram).
 ///
@@ -280,7 +273,7 @@ pub fn parse_header(text: &str, refdata: &ReferenceData) -> Header {
             }
             section = to_section;
             // `TO PAGE 02  STATE 015113  182333Z`: the list continues on the next page.
-            if rest.is_empty() || is_header_page_break(rest) {
+            if rest.is_empty() || crate::body::is_page_break(rest) {
                 continue;
             }
             let rs = recipients(rest, refdata);
@@ -290,7 +283,7 @@ pub fn parse_header(text: &str, refdata: &ReferenceData) -> Header {
             }
             continue;
         }
-        if is_header_page_break(line) {
+        if crate::body::is_page_break(line) {
             continue;
         }
         if section == Section::Preamble {

@@ -96,7 +96,6 @@ fn is_trailer(t: &str) -> bool {
         || !up.is_empty() && up.chars().all(|c| c.is_ascii_punctuation())
         || is_marking_line(t)
         || (up.starts_with("GP-") || up.starts_with("GP ")) && up.len() <= 6
-        || up == "..."
         || up.ends_with("...") && up.len() < 60
         || up.starts_with("DRAFTED BY")
         || up.starts_with("APPROVED BY")
