@@ -73,6 +73,13 @@ impl Parser {
         })
     }
 
+    /// Decodes a cable again from the raw text and source metadata it keeps:
+    /// how an archive written by an older parser is brought up to this one.
+    /// A cable this parser made comes back unchanged.
+    pub fn reparse(&self, c: &Cable) -> Result<Cable> {
+        self.build(SourceCable::of(c))
+    }
+
     /// Decodes what a source gave into a [`Cable`].
     pub fn build(&self, src: SourceCable) -> Result<Cable> {
         let mut header = parse_header(&src.header, &self.refdata);

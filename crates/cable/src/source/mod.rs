@@ -37,6 +37,35 @@ pub struct SourceCable {
     pub body: String,
 }
 
+impl SourceCable {
+    /// What the source gave for a cable already decoded: its raw header and
+    /// body and the metadata the cable keeps. [`crate::Parser::build`] of it
+    /// decodes the cable again (see [`crate::Parser::reparse`]).
+    pub fn of(c: &crate::Cable) -> SourceCable {
+        SourceCable {
+            format: Some(c.format),
+            published_id: Some(c.published_id.clone()),
+            created: c.created,
+            released: c.released,
+            classification: Some(c.classification.clone()),
+            origin: Some(c.origin.clone()),
+            subject: (!c.subject.is_empty()).then(|| c.subject.clone()),
+            // A source's own list of references (`cables.csv`) was added
+            // after those of the body, each with its text as written: given
+            // again, those the body yields are skipped as before.
+            referenced_ids: c
+                .references
+                .iter()
+                .filter(|r| r.cable.is_some())
+                .map(|r| r.text.clone())
+                .collect(),
+            media: c.media.clone(),
+            header: c.raw_header.clone(),
+            body: c.raw_body.clone(),
+        }
+    }
+}
+
 /// The longest line accepted in cable text; longer lines are taken for binary junk.
 pub const MAX_LINE_BYTES: usize = 256 * 1024;
 

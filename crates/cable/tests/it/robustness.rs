@@ -65,3 +65,23 @@ fn every_real_body_as_a_telegram_gives_the_same_decoding() {
     }
     assert!(compared > 1000, "compared {compared} cables");
 }
+
+#[test]
+fn every_real_cable_reparses_from_its_raw_text_to_the_same_fields() {
+    // What an archive stores (the cable as JSON) decodes again from its raw
+    // text and source metadata to the same cable, field for field: the
+    // promise `demarche reparse` rests on.
+    let mut compared = 0;
+    for c in corpus().values() {
+        let stored: cable::Cable = serde_json::from_str(&serde_json::to_string(c).unwrap()).unwrap();
+        let again = parser().reparse(&stored).unwrap_or_else(|e| panic!("{}: {e}", c.id));
+        assert_eq!(&again, c, "{}", c.id);
+        // The same text read as a bare telegram (no metadata but the text's own).
+        if let Ok(t) = parser().parse_telegram(format!("{}\n\n{}", c.raw_header, c.raw_body).as_bytes()) {
+            assert_eq!(parser().reparse(&t).as_ref(), Ok(&t), "{} as a telegram", c.id);
+        }
+        compared += 1;
+    }
+    assert_eq!(compared, corpus().len());
+    assert!(compared > 1000, "compared {compared} cables");
+}
