@@ -97,6 +97,22 @@ impl Cable {
         out
     }
 
+    /// For a reference that names no year, the cable of that station and
+    /// serial one year before the one the parser chose, when that may be
+    /// the one meant: the citing cable was written early in its year
+    /// (January to March: a reply to a December request) and cites another
+    /// station (its own station's serials settle its own references; see
+    /// [`crate::parse_references`]). The archive links to it when it holds
+    /// it and not the same-year cable.
+    pub fn year_before(&self, r: &Reference) -> Option<RefId> {
+        let id = r.cable.as_ref().filter(|_| r.year_inferred)?;
+        let created = self.created?.date();
+        if id.station() == self.id.station() || id.year() != self.id.year() || created.month() > 3 {
+            return None;
+        }
+        RefId::from_parts(id.year().checked_sub(1)?, id.station(), id.serial()).ok()
+    }
+
     /// The body's clean text: paragraphs joined by blank lines, page-break
     /// and section lines removed.
     pub fn clean_text(&self) -> String {

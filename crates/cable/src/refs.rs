@@ -47,20 +47,11 @@ pub struct Reference {
     pub bullet: Option<char>,
     /// `true` when the reference names no year (`REF: STATE 134777`): the
     /// year of [`Reference::cable`] was inferred, the citing cable's own
-    /// unless its serials show the cited cable is from the year before. The
-    /// archive may resolve it to the year before when only that cable exists
-    /// ([`Reference::previous_year`]).
+    /// unless its serials show the cited cable is from the year before. Early
+    /// in a year the archive may resolve it to the year before
+    /// ([`crate::Cable::year_before`]).
     #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     pub year_inferred: bool,
-}
-
-impl Reference {
-    /// For a reference without a year, the same station and serial one year
-    /// earlier: the cable meant when a January reply cites a December request.
-    pub fn previous_year(&self) -> Option<RefId> {
-        let id = self.cable.as_ref().filter(|_| self.year_inferred)?;
-        RefId::from_parts(id.year().checked_sub(1)?, id.station(), id.serial()).ok()
-    }
 }
 
 /// Finds the references of a cable body: the REF block (and the lines that

@@ -104,7 +104,16 @@ async fn api_cable_refs_versions_diff() {
     assert_eq!(s, StatusCode::OK);
     let v = json(&body);
     assert_eq!(v["cable"]["subject"], "DEMARCHE TO AFGHANISTAN ON CLUSTER MUNITIONS");
-    assert_eq!(v["references_present"][0], serde_json::json!(["08STATE125608", false]));
+    assert_eq!(
+        v["cited"][0],
+        serde_json::json!({"id": "08STATE125608", "present": false, "year_inferred": true})
+    );
+    // KABUL 71 names no year: this year's, and said to be inferred, in the JSON and on the page.
+    let k = json(&get("/api/cable/09KABUL140").await.2);
+    let kabul71 = k["cited"].as_array().unwrap().iter().find(|c| c["id"] == "09KABUL71").cloned();
+    assert_eq!(kabul71, Some(serde_json::json!({"id": "09KABUL71", "present": true, "year_inferred": true})));
+    let page = get("/cable/09KABUL140").await.2;
+    assert!(page.contains("href=\"/cable/09KABUL71\"") && page.contains("year inferred"), "{page}");
     assert!(v["cable"]["raw_body"].as_str().unwrap().contains("narrow interpretation"));
     let (s, _, body) = get("/api/cable/08%20SECSTATE%20134777").await;
     assert_eq!(s, StatusCode::OK, "any spelling of the id: {body}");

@@ -1,6 +1,7 @@
 //! The store: the system of record. Every version of every cable, the
 //! reference graph, tags and recipients, in one SQLite database.
 
+mod cited;
 pub mod codec;
 mod events;
 pub mod schema;
@@ -11,6 +12,8 @@ use cable::{Cable, RefId};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use crate::{Error, Result};
+
+pub use cited::CitedCable;
 
 /// A content hash: BLAKE3 of a cable's normalised header and body.
 pub type ContentHash = [u8; 32];
@@ -536,21 +539,6 @@ impl Store {
         Ok(out)
     }
 
-    /// Ids a cable cites (its latest version's REF list), in order.
-    pub fn cites(&self, id: &str) -> Result<Vec<String>> {
-        let mut st = self.conn.prepare_cached("SELECT dst FROM edges WHERE src = ?1 ORDER BY ordinal")?;
-        let rows = st.query_map([id], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Cables whose latest version cites `id`, sorted.
-    pub fn cited_by(&self, id: &str) -> Result<Vec<String>> {
-        let mut st =
-            self.conn.prepare_cached("SELECT DISTINCT src FROM edges WHERE dst = ?1 ORDER BY src")?;
-        let rows = st.query_map([id], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     /// Every cable id with its latest version id, sorted by id.
     pub fn latest_versions(&self) -> Result<Vec<(String, i64)>> {
         let mut st = self.conn.prepare("SELECT id, latest_version FROM cables ORDER BY id")?;
@@ -617,9 +605,10 @@ fn replace_derived(tx: &rusqlite::Transaction<'_>, c: &Cable) -> Result<()> {
     let id = c.id.as_str();
     tx.prepare_cached("DELETE FROM edges WHERE src = ?1")?.execute([id])?;
     tx.prepare_cached("DELETE FROM tags WHERE cable_id = ?1")?.execute([id])?;
-    let mut edge = tx.prepare_cached("INSERT INTO edges (src, ordinal, dst) VALUES (?1, ?2, ?3)")?;
-    for (i, dst) in c.cited_ids().iter().enumerate() {
-        edge.execute(params![id, i as i64, dst.as_str()])?;
+    let mut edge =
+        tx.prepare_cached("INSERT INTO edges (src, ordinal, dst, alt_dst) VALUES (?1, ?2, ?3, ?4)")?;
+    for (i, e) in cited::edges_of(c).iter().enumerate() {
+        edge.execute(params![id, i as i64, e.dst.as_str(), e.alt.as_ref().map(RefId::as_str)])?;
     }
     let mut tag =
         tx.prepare_cached("INSERT INTO tags (cable_id, ordinal, code, kind) VALUES (?1, ?2, ?3, ?4)")?;

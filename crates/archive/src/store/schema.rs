@@ -102,6 +102,14 @@ pub const MIGRATIONS: &[&str] = &[
     DROP TABLE recipients;
     DROP INDEX tags_code;
     "#,
+    // 4: a REF that names no year (`REF: STATE 134777`) may mean the year
+    // before the citing cable's (a January reply to a December request):
+    // the edge keeps that candidate, and reading resolves which is meant
+    // (`store::cited`). Filled for cables stored or reparsed from now on.
+    r#"
+    ALTER TABLE edges ADD COLUMN alt_dst TEXT;
+    CREATE INDEX edges_alt_dst ON edges (alt_dst) WHERE alt_dst IS NOT NULL;
+    "#,
 ];
 
 /// The schema version this build creates and understands.

@@ -47,7 +47,7 @@ impl SourceCable {
             published_id: Some(c.published_id.clone()),
             created: c.created,
             released: c.released,
-            classification: Some(c.classification.clone()),
+            classification: Some(c.classification),
             origin: Some(c.origin.clone()),
             subject: (!c.subject.is_empty()).then(|| c.subject.clone()),
             // A source's own list of references (`cables.csv`) was added

@@ -30,7 +30,7 @@ struct ShowJson<'a> {
     cable: &'a Cable,
     version: u32,
     versions: usize,
-    references_present: Vec<(String, bool)>,
+    cited: Vec<archive::store::CitedCable>,
     cited_by: Vec<String>,
 }
 
@@ -42,19 +42,10 @@ impl ShowArgs {
         let id = versions[0].cable_id.clone();
         let version = self.version.unwrap_or(versions.len() as u32);
         let c = archive.store().cable(&id, Some(version))?;
-        let cited: Vec<&str> = c.cited_ids().iter().map(|r| r.as_str()).collect();
-        let present = archive.store().present(&cited)?;
+        let cited = archive.store().cited(&c)?;
         let cited_by = archive.store().cited_by(&id)?;
         if self.json {
-            let references_present =
-                cited.iter().map(|s| s.to_string()).zip(present.iter().copied()).collect();
-            super::print_json(&ShowJson {
-                cable: &c,
-                version,
-                versions: versions.len(),
-                references_present,
-                cited_by,
-            })?;
+            super::print_json(&ShowJson { cable: &c, version, versions: versions.len(), cited, cited_by })?;
             return Ok(ExitCode::SUCCESS);
         }
         println!("{}  {}", c.id, c.subject);
@@ -110,17 +101,21 @@ impl ShowArgs {
         }
         if !c.references.is_empty() {
             println!("references");
+            let resolved: Vec<(&cable::RefId, &archive::store::CitedCable)> =
+                c.cited_ids().into_iter().zip(&cited).collect();
             for r in &c.references {
                 let bullet = r.bullet.map_or(String::from("  "), |b| format!("{b}."));
-                match &r.cable {
-                    Some(rid) => {
-                        let here = archive.store().contains(rid.as_str())?;
-                        println!(
-                            "  {bullet} {:<22} {}",
-                            rid,
-                            if here { "in archive" } else { "not in archive" }
-                        );
-                    }
+                match r.cable.as_ref().and_then(|rid| resolved.iter().find(|(x, _)| *x == rid)) {
+                    Some((_, to)) => println!(
+                        "  {bullet} {:<22} {}{}",
+                        to.id,
+                        if to.present { "in archive" } else { "not in archive" },
+                        if to.year_inferred {
+                            format!("  (year inferred: {:?} names none)", r.text)
+                        } else {
+                            String::new()
+                        }
+                    ),
                     None => println!("  {bullet} {} ({:?})", r.text, r.kind),
                 }
             }

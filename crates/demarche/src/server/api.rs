@@ -84,8 +84,10 @@ pub struct CableView {
     pub version: u32,
     /// Its versions, oldest first.
     pub versions: Vec<archive::store::VersionInfo>,
-    /// Each cited cable and whether the archive holds it.
-    pub references_present: Vec<(String, bool)>,
+    /// Each cited cable, in REF order, as the archive resolves it (a
+    /// reference naming no year is marked `year_inferred`), and whether the
+    /// archive holds it.
+    pub cited: Vec<archive::store::CitedCable>,
     /// Cables citing it.
     pub cited_by: Vec<String>,
 }
@@ -111,17 +113,9 @@ impl CableView {
             )));
         }
         let cable = a.store().cable(&canonical, Some(version))?;
-        let cited: Vec<String> = cable.cited_ids().iter().map(|r| r.to_string()).collect();
-        let refs: Vec<&str> = cited.iter().map(String::as_str).collect();
-        let present = a.store().present(&refs)?;
+        let cited = a.store().cited(&cable)?;
         let cited_by = a.store().cited_by(&canonical)?;
-        Ok(CableView {
-            references_present: cited.into_iter().zip(present).collect(),
-            cable,
-            version,
-            versions,
-            cited_by,
-        })
+        Ok(CableView { cited, cable, version, versions, cited_by })
     }
 }
 

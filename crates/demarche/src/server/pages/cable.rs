@@ -74,7 +74,9 @@ pub async fn cable(
         format!("/cable/{}?v={}", c.id, v.version)
     };
     let cites: Vec<GraphNode<'_>> =
-        v.references_present.iter().map(|(id, present)| GraphNode { id, present: *present }).collect();
+        v.cited.iter().map(|to| GraphNode { id: &to.id, present: to.present }).collect();
+    let resolved: Vec<(&cable::RefId, &archive::store::CitedCable)> =
+        c.cited_ids().into_iter().zip(&v.cited).collect();
     let cited_by: Vec<GraphNode<'_>> = v.cited_by.iter().map(|id| GraphNode { id, present: true }).collect();
     let body = html! {
         article {
@@ -116,7 +118,7 @@ pub async fn cable(
             }
             @if let Some(s) = &c.signer { p { "Signed: " (s) } }
             h2 { "References" }
-            @if v.references_present.is_empty() && v.cited_by.is_empty() {
+            @if v.cited.is_empty() && v.cited_by.is_empty() {
                 p.meta { "This cable cites no cable, and no cable in the archive cites it." }
             } @else {
                 div.graph { (svg::reference_graph(c.id.as_str(), &cites, &cited_by)) }
@@ -127,13 +129,15 @@ pub async fn cable(
                     @for r in &c.references {
                         li {
                             @if let Some(b) = r.bullet { (b) ". " }
-                            @match &r.cable {
-                                Some(id) => {
-                                    @let id = id.to_string();
-                                    @if v.references_present.iter().any(|(x, p)| *x == id && *p) {
-                                        a href=(format!("/cable/{id}")) { (id) }
+                            @match r.cable.as_ref().and_then(|rid| resolved.iter().find(|(x, _)| *x == rid)) {
+                                Some((_, to)) => {
+                                    @if to.present {
+                                        a href=(format!("/cable/{}", to.id)) { (to.id) }
                                     } @else {
-                                        span.missing { (id) " (not in archive)" }
+                                        span.missing { (to.id) " (not in archive)" }
+                                    }
+                                    @if to.year_inferred {
+                                        " " span.badge.inferred title=(format!("The reference \"{}\" names no year: this is the nearest earlier cable of that station and serial the archive holds (the citing cable's year, or the year before)", r.text)) { "year inferred" }
                                     }
                                 }
                                 None => span.meta { (r.text) },
