@@ -170,20 +170,29 @@ impl Archive {
             return Ok(0);
         }
         tracing::info!(cables = stale.len(), watermark, "index behind the store: catching up");
-        let mut writer = index.writer(200_000_000)?;
         let max = self.store.max_latest_version()?;
-        for id in &stale {
+        self.reindex_cables(&stale, max)?;
+        Ok(stale.len())
+    }
+
+    /// Writes the index documents of these cables' latest versions anew and
+    /// commits them with `watermark` (the store version the index is then
+    /// up to).
+    pub(crate) fn reindex_cables(&self, ids: &[String], watermark: i64) -> Result<()> {
+        let index = self.index()?;
+        let mut writer = index.writer(200_000_000)?;
+        for id in ids {
             let info = self.store.latest_info(id)?.ok_or_else(|| Error::CableNotFound(id.clone()))?;
             let c = self.store.cable(id, None)?;
             writer.delete_term(index.id_term(id));
             writer.add_document(index.document(&c, info.version_id))?;
         }
         let mut prepared = writer.prepare_commit()?;
-        prepared.set_payload(&crate::index::payload(max));
+        prepared.set_payload(&crate::index::payload(watermark));
         prepared.commit()?;
         writer.wait_merging_threads()?;
         index.reload()?;
-        Ok(stale.len())
+        Ok(())
     }
 
     /// Deletes the index and rebuilds it from the store. Returns the number

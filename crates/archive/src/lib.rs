@@ -35,6 +35,7 @@ pub mod graph;
 pub mod index;
 pub mod ingest;
 pub mod query;
+pub mod reparse;
 pub mod store;
 
 pub use archive::Archive;
@@ -43,3 +44,4 @@ pub use check::CheckReport;
 pub use error::{Error, ErrorKind, Result};
 pub use ingest::{IngestOptions, IngestReport, Progress};
 pub use query::{BrowseBy, SearchRequest, SearchResults, Sort};
+pub use reparse::ReparseReport;

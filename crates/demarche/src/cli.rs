@@ -54,6 +54,9 @@ pub enum Command {
     Check(cmd::check::CheckArgs),
     /// Rebuild the search index from the store.
     Reindex(cmd::check::ReindexArgs),
+    /// Decode every stored version again with this demarche's parser (after
+    /// an upgrade): text and versions unchanged, parse, references and index refreshed.
+    Reparse(cmd::reparse::ReparseArgs),
     /// Serve the archive: web UI and JSON API (read-only).
     Serve(cmd::serve::ServeArgs),
     /// Where each quote of an article (HTML or text) comes from: cable and paragraph, or not in the archive.
@@ -79,6 +82,9 @@ impl Cli {
             Command::Diff(args) => args.run(&archive),
             Command::Check(args) => args.run(&archive),
             Command::Reindex(args) => args.run(&archive),
+            Command::Reparse(args) => {
+                args.run(&archive, cmd::load_reference_data(self.reference.as_deref())?)
+            }
             Command::Serve(args) => args.run(&archive),
             Command::Attribute(args) => args.run(&archive),
             Command::Campaign(args) => args.run(&archive),

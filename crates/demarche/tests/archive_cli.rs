@@ -79,6 +79,7 @@ fn ingest_search_show_refs_check_reindex() {
     assert!(s.contains("AMEMBASSY KABUL"), "{s}");
     assert!(s.contains("country: Afghanistan"), "{s}");
     assert!(s.contains("08STATE125608") && s.contains("not in archive"), "{s}");
+    assert!(s.contains("year inferred: \"STATE 125608\" names none"), "{s}");
     assert!(s.contains("3. (SBU) Department requests Post pursue"), "{s}");
 
     let out = run(&a, &["show", "99NOWHERE1"]);
@@ -107,6 +108,17 @@ fn ingest_search_show_refs_check_reindex() {
     let out = run(&a, &["reindex"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("reindexed 1295 cables"));
+    assert!(run(&a, &["check"]).status.success());
+
+    // Parsed by this parser already: reparse reads every version and changes nothing.
+    let out = run(&a, &["reparse"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("reparsed 1295 versions")
+            && text(&out.stdout).contains(": 0 parsed differently"),
+        "{}",
+        text(&out.stdout)
+    );
     assert!(run(&a, &["check"]).status.success());
 }
 

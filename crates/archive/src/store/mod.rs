@@ -101,6 +101,19 @@ pub struct VersionInfo {
     pub subject: String,
 }
 
+/// A stored version, as [`Store::version_list`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredVersion {
+    /// Global version number.
+    pub version_id: i64,
+    /// The canonical cable id.
+    pub cable_id: String,
+    /// Version number within the cable: 1, 2, ...
+    pub seq: u32,
+    /// Whether it is its cable's latest version.
+    pub latest: bool,
+}
+
 /// What storing one parsed cable did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PutOutcome {
@@ -537,6 +550,54 @@ impl Store {
             out.push_str(&para.text);
         }
         Ok(out)
+    }
+
+    /// Every stored version, in ingest order: id, number, and whether it is
+    /// its cable's latest.
+    pub fn version_list(&self) -> Result<Vec<StoredVersion>> {
+        let mut st = self.conn.prepare(
+            "SELECT v.version_id, v.cable_id, v.seq, v.version_id = c.latest_version \
+             FROM versions v JOIN cables c ON c.id = v.cable_id ORDER BY v.version_id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(StoredVersion {
+                version_id: r.get(0)?,
+                cable_id: r.get(1)?,
+                seq: r.get(2)?,
+                latest: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Replaces the stored parse of versions (given by version id, whether
+    /// each is its cable's latest, and the cable encoded anew) in one
+    /// transaction; a latest version's derived rows (edges, tags) follow.
+    /// The text is the same (its hash is checked): only the parse changes.
+    /// Returns the number rewritten.
+    pub fn rewrite_parses(&mut self, batch: &[(i64, bool, Incoming)]) -> Result<u64> {
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        let tx = self.conn.transaction()?;
+        {
+            let mut update = tx.prepare_cached(
+                "UPDATE versions SET cable = ?2 WHERE version_id = ?1 AND content_hash = ?3",
+            )?;
+            for (version_id, latest, inc) in batch {
+                if update.execute(params![version_id, inc.blob, &inc.hash[..]])? != 1 {
+                    return Err(Error::Corrupt(format!(
+                        "{}: version {version_id} is not the text reparsed (its hash differs)",
+                        inc.cable.id
+                    )));
+                }
+                if *latest {
+                    replace_derived(&tx, &inc.cable)?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(batch.len() as u64)
     }
 
     /// Every cable id with its latest version id, sorted by id.

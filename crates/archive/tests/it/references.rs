@@ -89,3 +89,42 @@ fn a_same_year_cable_younger_than_the_citing_one_is_not_the_one_meant() {
     assert_eq!(a.store().cited_by("08STATE134777").unwrap(), ["09KABUL12"]);
     assert!(a.store().cited_by("09STATE134777").unwrap().is_empty());
 }
+
+#[test]
+fn reparse_brings_an_archive_parsed_by_an_older_parser_up_to_this_one() {
+    // An archive whose stored parse predates the parser: plant an old parse
+    // (a signer read as a classification word, no year-inferred mark on the
+    // REF, so no year-before edge) and reparse.
+    let tmp = tempfile::tempdir().unwrap();
+    let request = cable_dir().join("2008/12/08STATE134777.html");
+    let january = telegram(tmp.path(), "KABUL", 12, "150930Z JAN 09", "STATE 134777");
+    let a = archive_of(tmp.path(), &[request, january]);
+    let encoder = a.store().encoder().unwrap();
+    let mut old = a.store().cable("09KABUL12", None).unwrap();
+    let new = old.clone();
+    old.signer = Some("CONFIDENTIAL".into());
+    old.references[0].year_inferred = false;
+    let inc = archive::store::Incoming::new(old, String::new(), encoder.as_ref()).unwrap();
+    let dir = a.dir().to_path_buf();
+    drop(a);
+    let db = rusqlite::Connection::open(dir.join("store.sqlite")).unwrap();
+    crate::versions::replace_latest_blob(&db, "09KABUL12", &inc.blob);
+    db.execute("UPDATE edges SET alt_dst = NULL", []).unwrap();
+    drop(db);
+    let mut a = Archive::open_for_write(&dir).unwrap();
+    a.reindex().unwrap();
+    assert!(a.store().cited_by("08STATE134777").unwrap().is_empty());
+    assert_eq!(a.store().cable("09KABUL12", None).unwrap().signer.as_deref(), Some("CONFIDENTIAL"));
+    assert_eq!(a.search(&archive::SearchRequest::new("signer:WOOD")).unwrap().total, 0);
+
+    let r = a.reparse(&parser(), &mut |_| {}).unwrap();
+    assert_eq!((r.versions, r.changed, r.reindexed, r.failed.len()), (2, 1, 1, 0), "{r:?}");
+    assert_eq!(a.store().cable("09KABUL12", None).unwrap(), new);
+    assert_eq!(a.store().cited_by("08STATE134777").unwrap(), ["09KABUL12"]);
+    let hits = a.search(&archive::SearchRequest::new("signer:WOOD")).unwrap();
+    assert_eq!(hits.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["09KABUL12"]);
+    assert!(a.check().unwrap().ok());
+    // Nothing left to do the second time.
+    let r = a.reparse(&parser(), &mut |_| {}).unwrap();
+    assert_eq!((r.versions, r.changed), (2, 0));
+}

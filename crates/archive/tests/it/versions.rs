@@ -79,7 +79,7 @@ fn archive_of_december_2008(tmp: &std::path::Path) -> std::path::PathBuf {
 
 /// Overwrites the stored blob of cable `id`'s latest version, as a
 /// damaged disk or an older demarche would have left it.
-fn replace_latest_blob(db: &rusqlite::Connection, id: &str, blob: &[u8]) {
+pub fn replace_latest_blob(db: &rusqlite::Connection, id: &str, blob: &[u8]) {
     let n = db
         .execute(
             "UPDATE versions SET cable = ?1 WHERE version_id = (SELECT latest_version FROM cables WHERE id = ?2)",

@@ -7,6 +7,7 @@ pub mod events;
 pub mod ingest;
 pub mod parse;
 pub mod refs;
+pub mod reparse;
 pub mod search;
 pub mod serve;
 pub mod show;
