@@ -392,8 +392,11 @@ fn find_caveats(head: &[Line<'_>], banner: Option<Classification>) -> Vec<Caveat
     out
 }
 
-static EO_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bE\.?\s?O\.?\s*(?:12958|12356|13526|12065|11652)\b").expect("regex"));
+/// The executive orders a declassification line cites (and `12598`, the
+/// usual transposition of 12958).
+static EO_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bE\.?\s?O\.?\s*(?:12958|12356|13526|12065|11652|12598)\b").expect("regex")
+});
 
 fn find_declassification(head: &[Line<'_>]) -> Option<Declassification> {
     let line = head.iter().find(|l| l.text.len() < 400 && EO_RE.is_match(l.text))?;

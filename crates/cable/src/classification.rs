@@ -203,25 +203,34 @@ impl Marking {
     /// `S/REL`); `None` when the text is not a marking.
     pub fn parse(inner: &str) -> Option<Marking> {
         let t = inner.trim();
-        if t.is_empty() || t.len() > 16 {
+        if t.is_empty() || t.len() > 40 {
             return None;
         }
         let up = t.to_ascii_uppercase();
         let mut parts = up.split('/').filter(|p| !p.is_empty());
         let head = parts.next()?;
-        let (level, sensitive) = match head {
-            "U" => (Level::Unclassified, false),
+        let (level, sensitive) = match head.trim() {
+            "U" | "UNCLASSIFIED" => (Level::Unclassified, false),
             "SBU" | "FOUO" => (Level::Unclassified, true),
-            "C" => (Level::Confidential, false),
-            "S" => (Level::Secret, false),
-            "TS" => (Level::TopSecret, false),
+            "C" | "CONFIDENTIAL" => (Level::Confidential, false),
+            "S" | "SECRET" => (Level::Secret, false),
+            "TS" | "TOP SECRET" => (Level::TopSecret, false),
             _ => return None,
         };
+        if t.len() > 16 && !up.contains("REL") {
+            return None;
+        }
         let mut noforn = false;
         for p in parts {
             match p.trim() {
                 "NF" | "NOFORN" => noforn = true,
-                "REL" | "N" | "SBU" | "FOUO" | "REL TO USA" | "RELTO" | "ORCON" | "OC" => {}
+                "N" | "SBU" | "FOUO" | "RELTO" | "ORCON" | "OC" => {}
+                // Releasable to: `REL`, `REL TO USA, YEM`, `REL NATO`, `REL Armenia`.
+                r if r == "REL" || r.starts_with("REL ") => {
+                    if !r.chars().all(|c| c.is_ascii_alphabetic() || matches!(c, ' ' | ',')) {
+                        return None;
+                    }
+                }
                 _ => return None,
             }
         }

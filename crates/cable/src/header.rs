@@ -170,7 +170,9 @@ fn recipient(line: &str, refdata: &ReferenceData) -> Recipient {
     let mut words: Vec<&str> = rest.split_whitespace().collect();
     let mut precedence = None;
     while let Some(last) = words.last() {
-        if last.bytes().all(|b| b.is_ascii_digit()) && words.len() > 1 {
+        // A serial, or a range of them for a cable sent in parts: `7721-7722`.
+        if last.split('-').all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) && words.len() > 1
+        {
             words.pop();
         } else if let Some(p) = Precedence::from_word(last).filter(|_| words.len() > 1) {
             precedence = Some(p);
@@ -404,5 +406,12 @@ mod tests {
             names(&h.info),
             ["AMEMBASSY LA PAZ", "AMEMBASSY LA PAZ", "AMEMBASSY MONTEVIDEO", "AMEMBASSY LIMA"]
         );
+        // A cable sent in two parts carries a range of serials.
+        let h = parse_header(
+            "FM SECSTATE WASHDC\nTO RUEHAK/AMEMBASSY ANKARA IMMEDIATE 7721-7722\nINFO RUEHCV/AMEMBASSY CARACAS PRIORITY 0298-0299",
+            &ReferenceData::empty(),
+        );
+        assert_eq!(names(&h.to), ["AMEMBASSY ANKARA"]);
+        assert_eq!(names(&h.info), ["AMEMBASSY CARACAS"]);
     }
 }

@@ -248,6 +248,7 @@ fn a_version_1_archive_upgrades_on_open() {
              CREATE TABLE recipients (cable_id TEXT NOT NULL, ordinal INTEGER NOT NULL, role TEXT NOT NULL,
                  routing_indicator TEXT, name TEXT NOT NULL, decoded TEXT, PRIMARY KEY (cable_id, ordinal)) WITHOUT ROWID;
              CREATE INDEX tags_code ON tags (code);
+             DROP INDEX edges_alt_dst; ALTER TABLE edges DROP COLUMN alt_dst;
              PRAGMA user_version = 1;",
         )
         .unwrap();
@@ -257,6 +258,7 @@ fn a_version_1_archive_upgrades_on_open() {
     assert_eq!(a.store().schema_version().unwrap(), archive::store::schema::current_version());
     assert!(a.store().contains("08STATE134777").unwrap());
     assert!(a.store().cable("08STATE134777", None).unwrap().subject.contains("CLUSTER MUNITIONS"));
+    assert_eq!(a.store().cites("08STATE134777").unwrap(), ["08STATE125608", "08KABUL346"], "edges kept");
     assert!(a.events(&EventFilter::default()).unwrap().is_empty());
     drop(a);
     let mut w = Archive::open_for_write(&dir).unwrap();

@@ -44,22 +44,72 @@ pub(super) fn find_signer(all: &[Line<'_>]) -> Option<String> {
         // "GP-3. RUSK": the declassification group of older cables, then the name.
         let t = strip_group_marker(t);
         let t = t.strip_prefix("MINIMIZE CONSIDERED").map_or(t, str::trim_start);
+        // "(SECRET//REL Armenia) YOVANOVITCH": a marking before the name.
+        let t = strip_leading_marking(t);
+        let ended_with_dot = t.ends_with('.');
         let t = strip_date(t.trim_end_matches('.').trim());
-        if is_name_line(t) {
-            return (!is_never_a_name(t)).then(|| t.to_owned());
+        if is_name_line(t) && !is_never_a_name(t) {
+            // "... APPRECIATES TRINIDAD'S\nASSISTANCE.": the end of a sentence.
+            if ended_with_dot && previous_line_runs_on(all, l) {
+                return None;
+            }
+            return Some(repeated_name(t).to_owned());
         }
-        return glued_name(t).map(str::to_owned);
+        return glued_name(t).map(|n| repeated_name(n).to_owned());
     }
     None
+}
+
+/// `PARDEW PARDEW` -> `PARDEW`, `CLINTON UNQUOTE CLINTON` -> `CLINTON`: a
+/// signature printed twice (a repeated cable signs the quoted text too).
+fn repeated_name(t: &str) -> &str {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    match words.as_slice() {
+        [a, b] if a == b => b,
+        [.., q, last] if q.eq_ignore_ascii_case("UNQUOTE") => last,
+        _ => t,
+    }
+}
+
+/// A paragraph marking before the name: `(SECRET//REL Armenia) YOVANOVITCH`.
+fn strip_leading_marking(t: &str) -> &str {
+    match t.strip_prefix('(').and_then(|r| r.split_once(')')) {
+        Some((m, rest)) if crate::Marking::parse(m).is_some() && !rest.trim().is_empty() => rest.trim(),
+        _ => t,
+    }
+}
+
+/// Whether the non-blank line before `line` ends mid-sentence (a letter,
+/// a digit or a comma), so that `line` continues it.
+fn previous_line_runs_on(all: &[Line<'_>], line: &Line<'_>) -> bool {
+    let Some(at) = all.iter().position(|l| std::ptr::eq(l, line)) else { return false };
+    all[..at]
+        .iter()
+        .rev()
+        .map(|l| l.text.trim())
+        .find(|t| !t.is_empty())
+        .and_then(|t| t.chars().last())
+        .is_some_and(|c| c.is_alphanumeric() || matches!(c, ',' | '\'' | '’'))
 }
 
 /// WikiLeaks' conversion sometimes ran the signature into the last
 /// sentence: "... in PM/WRA. RICE", "... war heroes.” BUTENIS", "... can do
 /// together. Aguirre". Accepted only after mixed-case text.
 fn glued_name(t: &str) -> Option<&str> {
+    // "... END COMMENT THORNE", "End Text. CLINTON".
+    let up = t.to_ascii_uppercase();
+    for end in ["END COMMENT", "END TEXT", "END NOTE", "END SUMMARY"] {
+        if let Some(at) = up.rfind(end) {
+            let rest = t[at + end.len()..].trim_start_matches(['.', ' ']);
+            if !rest.is_empty() && is_name_line(rest) && !is_never_a_name(rest) {
+                return Some(rest);
+            }
+        }
+    }
     let at = t.rfind(['.', '”', '"', '?', '!'])?;
     let (before, last) = (&t[..at], t[at..].trim_start_matches(['.', '”', '"', '?', '!']));
-    if !last.starts_with(' ') {
+    // "... restructuring. .FARRAR": a stray dot before the name.
+    if !last.starts_with(' ') && !before.ends_with([' ', '.']) {
         return None;
     }
     let last = last.trim();
@@ -91,8 +141,14 @@ fn is_trailer(t: &str) -> bool {
         || up.starts_with("NOTE BY OC/T")
         || up.starts_with("<<")
         || up.starts_with("HTTP")
-        || up.starts_with("VISIT ") && (up.contains("WEB") || up.contains("SITE") || up.contains("HTTP"))
+        || up.trim_start_matches(['"', '\'', '“']).starts_with("VISIT ")
+            && (up.contains("WEB") || up.contains("SITE") || up.contains("HTTP"))
         || up.contains("CLASSIFIED WEBSITE")
+        // The wrapped end of a website line: `gov.gov/wiki/Portal:Turkey"`.
+        || (up.contains("/WIKI/") || up.contains("WWW.")) && !up.contains(' ')
+        || up.starts_with("FOR MORE REPORTING")
+        || up.starts_with("TRACK ")
+        || up.starts_with("ID:") && up[3..].trim().bytes().all(|b| b.is_ascii_digit())
         || !up.is_empty() && up.chars().all(|c| c.is_ascii_punctuation())
         || is_marking_line(t)
         || (up.starts_with("GP-") || up.starts_with("GP ")) && up.len() <= 6
@@ -193,7 +249,9 @@ const NOT_NAMES: &[&str] = &[
 ];
 
 fn is_never_a_name(t: &str) -> bool {
-    is_marking_line(t)
+    // A redaction (`XXXXXXXXXXXX`) hides a name; it is not one.
+    t.len() >= 4 && t.chars().all(|c| c == 'X' || c == ' ')
+        || is_marking_line(t)
         || t.split_whitespace()
             .any(|w| NOT_NAMES.contains(&w.trim_matches([':', '.', '-']).to_ascii_uppercase().as_str()))
 }
@@ -235,6 +293,19 @@ mod tests {
         assert_eq!(signer("1. Text.\nTRIVELLI\n\nDANIEL ORTEGA AN...").as_deref(), Some("TRIVELLI"));
         assert_eq!(signer("1. Text.\n\nCHICOLA\n    ...").as_deref(), Some("CHICOLA"));
         assert_eq!(signer("1. for success. BROWNFIELD \n.").as_deref(), Some("BROWNFIELD"));
+        assert_eq!(signer("3. Text.\n\nPARDEW PARDEW").as_deref(), Some("PARDEW"));
+        assert_eq!(signer("QUOTE 1. Text. CLINTON UNQUOTE CLINTON").as_deref(), Some("CLINTON"));
+        assert_eq!(signer("1. Text.\n\nEnd Text. CLINTON").as_deref(), Some("CLINTON"));
+        assert_eq!(signer("10. for business. END COMMENT THORNE").as_deref(), Some("THORNE"));
+        assert_eq!(signer("15. radical restructuring. .FARRAR").as_deref(), Some("FARRAR"));
+        assert_eq!(
+            signer("2. Hizballah Brigades.\n\n(SECRET//REL Armenia) YOVANOVITCH").as_deref(),
+            Some("YOVANOVITCH")
+        );
+        let website = "9. (C) Cleared.\n\nJEFFREY\n\n  \"Visit Ankara's Classified Web Site at http://www.intelink.s\ngov.gov/wiki/Portal:Turkey\"";
+        assert_eq!(signer(website).as_deref(), Some("JEFFREY"));
+        let print = "of the administration.\"\nWHITE\n\nTrack impresi\u{f3}n: asegovia @ Sat Dec 4 19:20:36 2010.\nID:\t187536";
+        assert_eq!(signer(print).as_deref(), Some("WHITE"));
         assert_eq!(
             signer("see http://en.wikipedia.org/wiki/Taxi for “Taxi to the Dark Side.” Stroum").as_deref(),
             Some("Stroum")
@@ -259,5 +330,9 @@ mod tests {
         assert_eq!(signer("1. Text.\n\nEND COMMENT"), None);
         assert_eq!(signer("1. Text of the cable.\nKABUL 00000346  003 OF 003"), None);
         assert_eq!(signer("1. Text.\n\nPAGE 02        STATE   015113  182333Z"), None);
+        assert_eq!(
+            signer("3. PLEASE CABLE CONCURRENCE. BRIDGETOWN APPRECIATES TRINIDAD'S\nASSISTANCE."),
+            None
+        );
     }
 }

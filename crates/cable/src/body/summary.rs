@@ -11,7 +11,7 @@ use crate::Paragraph;
 
 static LEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\s*(?:begin\s+|executive\s+|introduction\s+and\s+)?summary(?:\s*(?:and|&|/)\s*(?:action\s+requests?|comments?|recommendations?|background|introduction|action|objectives?|overview))?\s*(?:[:.\-–—]+|\s*$)",
+        r"(?i)^\s*(?:begin\s+|executive\s+|introduction\s+and\s+)?summary(?:\s*(?:and|&|/)\s*(?:action\s+requests?|comments?|recommendations?|background|introduction|action|objectives?|overview|key\s+points))?\s*(?:[:.\-–—]+|\s*$)",
     )
     .expect("regex")
 });
@@ -42,7 +42,25 @@ static COMMENT_LEAD_RE: LazyLock<Regex> =
 const MAX_PARAGRAPHS: usize = 8;
 
 fn strip_marking(t: &str) -> &str {
-    MARKING_RE.find(t).map_or(t, |m| &t[m.end()..])
+    if let Some(m) = MARKING_RE.find(t) {
+        return &t[m.end()..];
+    }
+    // Any other paragraph marking: `(S/REL NATO)`, `(SECRET//REL TO USA, YEM)`.
+    let s = t.trim_start();
+    match s.strip_prefix('(').and_then(|r| r.split_once(')')) {
+        Some((inner, rest)) if crate::Marking::parse(inner).is_some() => rest.trim_start(),
+        _ => t,
+    }
+}
+
+/// The text of a paragraph under a summary heading, without a marking and
+/// a repeated lead (`Summary: During...`).
+fn under_heading_text(t: &str) -> &str {
+    let t = strip_marking(t);
+    match LEAD_RE.find(t) {
+        Some(m) if !t[m.end()..].trim().is_empty() => strip_marking(t[m.end()..].trim_start()),
+        _ => t,
+    }
 }
 
 fn is_summary_heading(h: &str) -> bool {
@@ -52,7 +70,7 @@ fn is_summary_heading(h: &str) -> bool {
 pub(super) fn find_summary(paragraphs: &[Paragraph]) -> Option<String> {
     for (i, p) in paragraphs.iter().enumerate() {
         if p.heading.as_deref().is_some_and(is_summary_heading) {
-            return Some(collect(paragraphs, i, strip_marking(&p.text), true));
+            return Some(collect(paragraphs, i, under_heading_text(&p.text), true));
         }
         let text = strip_marking(&p.text);
         // Unnumbered text before the first paragraph may hold other lines first.
@@ -76,7 +94,7 @@ pub(super) fn find_summary(paragraphs: &[Paragraph]) -> Option<String> {
             if rest.trim().is_empty() {
                 // "SUMMARY" alone: the summary is what follows.
                 let next = paragraphs.get(i + 1)?;
-                return Some(collect(paragraphs, i + 1, strip_marking(&next.text), true));
+                return Some(collect(paragraphs, i + 1, under_heading_text(&next.text), true));
             }
             return Some(collect(paragraphs, i, rest, false));
         }
@@ -84,7 +102,7 @@ pub(super) fn find_summary(paragraphs: &[Paragraph]) -> Option<String> {
         if let Some(last) = p.text.lines().rev().find(|l| !l.trim_matches(['-', ' ']).is_empty()) {
             if last.trim_matches(['-', ' ']).eq_ignore_ascii_case("summary") {
                 let next = paragraphs.get(i + 1)?;
-                return Some(collect(paragraphs, i + 1, strip_marking(&next.text), true));
+                return Some(collect(paragraphs, i + 1, under_heading_text(&next.text), true));
             }
         }
     }
