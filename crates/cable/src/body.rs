@@ -504,9 +504,15 @@ fn header_block_end(head: &[Line<'_>]) -> usize {
 
 /// Whether a line starts with a classification marking: `(SBU) text`.
 fn starts_with_marking(t: &str) -> bool {
-    t.strip_prefix('(')
-        .and_then(|r| r.split_once(')'))
-        .is_some_and(|(inner, _)| Marking::parse(inner).is_some())
+    after_marking(t).is_some()
+}
+
+/// The text after the paragraph marking a line starts with (`(C) text`,
+/// `(S/REL NATO) text`, `(SECRET//REL Armenia) NAME`), white space
+/// trimmed before it; `None` when it starts with none.
+fn after_marking(t: &str) -> Option<&str> {
+    let (inner, rest) = t.trim_start().strip_prefix('(')?.split_once(')')?;
+    Marking::parse(inner).map(|_| rest.trim_start())
 }
 
 fn looks_like_ref_item(t: &str) -> bool {

@@ -45,7 +45,7 @@ pub(super) fn find_signer(all: &[Line<'_>]) -> Option<String> {
         let t = strip_group_marker(t);
         let t = t.strip_prefix("MINIMIZE CONSIDERED").map_or(t, str::trim_start);
         // "(SECRET//REL Armenia) YOVANOVITCH": a marking before the name.
-        let t = strip_leading_marking(t);
+        let t = super::after_marking(t).map(str::trim).filter(|r| !r.is_empty()).unwrap_or(t);
         let ended_with_dot = t.ends_with('.');
         let t = strip_date(t.trim_end_matches('.').trim());
         if is_name_line(t) && !is_never_a_name(t) {
@@ -67,14 +67,6 @@ fn repeated_name(t: &str) -> &str {
     match words.as_slice() {
         [a, b] if a == b => b,
         [.., q, last] if q.eq_ignore_ascii_case("UNQUOTE") => last,
-        _ => t,
-    }
-}
-
-/// A paragraph marking before the name: `(SECRET//REL Armenia) YOVANOVITCH`.
-fn strip_leading_marking(t: &str) -> &str {
-    match t.strip_prefix('(').and_then(|r| r.split_once(')')) {
-        Some((m, rest)) if crate::Marking::parse(m).is_some() && !rest.trim().is_empty() => rest.trim(),
         _ => t,
     }
 }

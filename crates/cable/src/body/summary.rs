@@ -21,10 +21,6 @@ static CONTINUED_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*summary,?\s*(?:cont'?d|continued|\(cont(?:'d|inued)?\))\.?\s*[:.\-]*\s*")
         .expect("regex")
 });
-static MARKING_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*\((?:U|C|S|SBU|S/NF|C/NF|S//NF|C//NF|U//FOUO|SBU/NF|TS)\)\s*").expect("regex")
-});
-
 /// `SUMMARY  During their trip...`: the word alone, then the text (taken
 /// only when an `End Summary` follows).
 static BARE_LEAD_RE: LazyLock<Regex> =
@@ -42,15 +38,7 @@ static COMMENT_LEAD_RE: LazyLock<Regex> =
 const MAX_PARAGRAPHS: usize = 8;
 
 fn strip_marking(t: &str) -> &str {
-    if let Some(m) = MARKING_RE.find(t) {
-        return &t[m.end()..];
-    }
-    // Any other paragraph marking: `(S/REL NATO)`, `(SECRET//REL TO USA, YEM)`.
-    let s = t.trim_start();
-    match s.strip_prefix('(').and_then(|r| r.split_once(')')) {
-        Some((inner, rest)) if crate::Marking::parse(inner).is_some() => rest.trim_start(),
-        _ => t,
-    }
+    super::after_marking(t).unwrap_or(t)
 }
 
 /// The text of a paragraph under a summary heading, without a marking and
