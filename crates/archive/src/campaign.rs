@@ -63,7 +63,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
 use cable::country::{self, Country};
-use cable::{Cable, Paragraph, RefId, TagKind};
+use cable::{Cable, Paragraph, RefId};
 use regex::Regex;
 use serde::Serialize;
 
@@ -484,35 +484,6 @@ impl Archive {
     }
 }
 
-/// An addressee's name without what the header parser may leave around it:
-/// a `ZEN/` marker (addressee served by other means), precedence words and
-/// message serials (`ZEN/AMEMBASSY MOSCOW NIACT IMMEDIATE 4778-4781` ->
-/// `AMEMBASSY MOSCOW`).
-fn addressee_core(name: &str) -> String {
-    let mut words: Vec<&str> = name.split_whitespace().collect();
-    if let Some(first) = words.first_mut() {
-        *first = first.strip_prefix("ZEN/").unwrap_or(first);
-    }
-    while let Some(last) = words.last() {
-        let precedence = ["NIACT", "IMMEDIATE", "PRIORITY", "ROUTINE", "FLASH"].contains(last);
-        let serial = last.bytes().all(|b| b.is_ascii_digit() || b == b'-');
-        if words.len() > 1 && (precedence || serial) {
-            words.pop();
-        } else {
-            break;
-        }
-    }
-    words.join(" ")
-}
-
-/// The known station an addressee line names (`AMEMBASSY KABUL` -> `KABUL`).
-fn addressee_station(r: &cable::Recipient) -> Option<String> {
-    [Some(&r.name), r.decoded.as_ref()]
-        .into_iter()
-        .flatten()
-        .find_map(|n| cable::canonical_station(&addressee_core(n)).filter(|s| country::is_station(s)))
-}
-
 /// Whether an addressee line that is no known station still names posts
 /// (`ALL NATO POST COLLECTIVE`, `AMCONSUL X`), rather than a Washington
 /// office or a fragment of header left by the parser (`PAGE 02 STATE...`).
@@ -540,8 +511,8 @@ fn reach_of(c: &Outline) -> BTreeMap<&'static str, (&'static Country, BTreeSet<R
             e.2.insert(s.to_owned());
         }
     };
-    for t in c.tags.iter().filter(|t| t.kind == TagKind::Country) {
-        if let Some(country) = country::country_by_code(&t.code).filter(|c| !c.iso.is_empty()) {
+    for t in &c.tags {
+        if let Some(country) = t.country().filter(|c| !c.iso.is_empty()) {
             add(country::preferred(country), Reach::Tag, None);
         }
     }
@@ -551,7 +522,7 @@ fn reach_of(c: &Outline) -> BTreeMap<&'static str, (&'static Country, BTreeSet<R
     }
     if from_state(&c.id) {
         for r in c.header.to.iter().chain(&c.header.info) {
-            let Some(s) = addressee_station(r) else { continue };
+            let Some(s) = r.station() else { continue };
             if let Some(country) = country_of(&s).filter(|c| c.code != "US") {
                 add(country, Reach::Addressee, Some(&s));
             }
@@ -563,7 +534,7 @@ fn reach_of(c: &Outline) -> BTreeMap<&'static str, (&'static Country, BTreeSet<R
 fn posts(list: &[cable::Recipient], role: &'static str) -> Vec<Post> {
     let mut out: Vec<Post> = Vec::new();
     for r in list {
-        let station = addressee_station(r);
+        let station = r.station();
         let country = station.as_deref().and_then(country_of);
         if country.is_some_and(|c| c.code == "US") {
             continue;
@@ -878,10 +849,7 @@ mod tests {
     }
 
     #[test]
-    fn addressees_lose_markers_precedence_and_serials() {
-        assert_eq!(addressee_core("ZEN/AMEMBASSY MOSCOW NIACT IMMEDIATE 4778-4781"), "AMEMBASSY MOSCOW");
-        assert_eq!(addressee_core("AMEMBASSY KABUL IMMEDIATE 0000"), "AMEMBASSY KABUL");
-        assert_eq!(addressee_core("0000"), "0000");
+    fn addressee_lines_name_posts_or_not() {
         assert!(names_posts("ALL NATO POST COLLECTIVE") && names_posts("AMCONSUL JERUSALEM"));
         assert!(!names_posts("PAGE 02 STATE 015113 182333Z") && !names_posts("LOG-00 MFA-00 EEB-00"));
         assert!(!names_posts("HQ USCENTCOM MACDILL AFB FL") && !names_posts("JOINT STAFF WASHINGTON DC"));

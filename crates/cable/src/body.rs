@@ -87,7 +87,7 @@ pub(crate) fn parse_body(
     b.subject = crate::subject::parse_subject(head, true);
     b.tags = crate::tags::parse_tags(head, true)
         .into_iter()
-        .map(|code| Tag { kind: crate::tags::classify_tag(&code, refdata), code })
+        .map(|code| Tag { kind: crate::tags::classify_tag(&code, refdata), code, reading: None })
         .collect();
     let year = year.or_else(|| b.declassification.as_ref().and_then(|d| d.date).map(|d| d.year() - 10));
     b.references = match year {

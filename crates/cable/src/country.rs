@@ -548,12 +548,26 @@ pub fn is_station(name: &str) -> bool {
 /// assert_eq!(stations_of("pk"), ["ISLAMABAD", "KARACHI", "LAHORE", "PESHAWAR"]);
 /// ```
 pub fn stations_of(code: &str) -> Vec<&'static str> {
-    let Some(country) = country_by_code(code).map(preferred) else { return Vec::new() };
-    station::STATIONS
-        .iter()
-        .filter(|s| s.country.and_then(country_by_code).map(preferred) == Some(country))
-        .map(|s| s.name)
-        .collect()
+    stations_in(code).to_vec()
+}
+
+/// The stations of [`stations_of`], from a table built once.
+pub(crate) fn stations_in(code: &str) -> &'static [&'static str] {
+    static BY_COUNTRY: std::sync::LazyLock<std::collections::HashMap<&'static str, Vec<&'static str>>> =
+        std::sync::LazyLock::new(|| {
+            let mut map: std::collections::HashMap<&'static str, Vec<&'static str>> = Default::default();
+            for s in station::STATIONS {
+                if let Some(country) = s.country.and_then(country_by_code).map(preferred) {
+                    map.entry(country.code).or_default().push(s.name);
+                }
+            }
+            for list in map.values_mut() {
+                list.sort_unstable();
+            }
+            map
+        });
+    let Some(country) = country_by_code(code).map(preferred) else { return &[] };
+    BY_COUNTRY.get(country.code).map_or(&[], Vec::as_slice)
 }
 
 #[cfg(test)]

@@ -64,6 +64,61 @@ pub struct Recipient {
     pub precedence: Option<Precedence>,
 }
 
+impl Recipient {
+    /// The known station this addressee is (`RUEHBUL/AMEMBASSY KABUL
+    /// IMMEDIATE 0000` -> `KABUL`; `ZEN/AMEMBASSY MOSCOW NIACT 4778-4781` ->
+    /// `MOSCOW`), from the name as written or the routing indicator's
+    /// station; `None` for offices, collectives and anything not a station
+    /// of the table.
+    ///
+    /// ```
+    /// use cable::Recipient;
+    /// let r = |name: &str| Recipient { text: name.into(), routing_indicator: None, name: name.into(), decoded: None, precedence: None };
+    /// assert_eq!(r("ZEN/AMEMBASSY MOSCOW NIACT IMMEDIATE 4778-4781").station().as_deref(), Some("MOSCOW"));
+    /// assert_eq!(r("AMEMBASSY KABUL IMMEDIATE 0000").station().as_deref(), Some("KABUL"));
+    /// assert_eq!(r("AMEMBASSY WELLINGOTN").station().as_deref(), Some("WELLINGTON"));
+    /// assert_eq!(r("ALL NATO POST COLLECTIVE").station(), None);
+    /// ```
+    pub fn station(&self) -> Option<String> {
+        let names =
+            || [Some(&self.name), self.decoded.as_ref()].into_iter().flatten().map(|n| addressee_core(n));
+        if let Some(s) = names().find_map(|n| crate::id::exact_station(&n)) {
+            return Some(s.to_owned());
+        }
+        // A misspelt post (`AMEMBASSY WELLINGOTN`) is corrected; offices
+        // and collectives (`CIA WASHDC`, `ALL NATO POST COLLECTIVE`) are not
+        // stations, however close their letters come to one.
+        names()
+            .filter(|n| {
+                let mut words = n.split_whitespace();
+                let post = words.next().is_some_and(|w| ["AMEMBASSY", "AMCONSUL", "EMBASSY"].contains(&w));
+                post && words.count() == 1
+            })
+            .find_map(|n| crate::canonical_station(&n).filter(|s| crate::country::is_station(s)))
+    }
+}
+
+/// An addressee's name without what the header parser may leave around it:
+/// a `ZEN/` marker (addressee served by other means), precedence words and
+/// message serials (`ZEN/AMEMBASSY MOSCOW NIACT IMMEDIATE 4778-4781` ->
+/// `AMEMBASSY MOSCOW`).
+fn addressee_core(name: &str) -> String {
+    let mut words: Vec<&str> = name.split_whitespace().collect();
+    if let Some(first) = words.first_mut() {
+        *first = first.strip_prefix("ZEN/").unwrap_or(first);
+    }
+    while let Some(last) = words.last() {
+        let precedence = ["NIACT", "IMMEDIATE", "PRIORITY", "ROUTINE", "FLASH"].contains(last);
+        let serial = last.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+        if words.len() > 1 && (precedence || serial) {
+            words.pop();
+        } else {
+            break;
+        }
+    }
+    words.join(" ")
+}
+
 /// A decoded routing header.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -266,6 +266,18 @@ fn resolve_station(name: &str) -> Option<&'static str> {
     known_station(name).or_else(|| station::nearest(name))
 }
 
+/// The known station `raw` names exactly (any case, blanks and punctuation
+/// ignored, a glued or office prefix dropped: `AMEMBASSY KABUL` -> `KABUL`),
+/// without the spelling correction of [`canonical_station`].
+pub(crate) fn exact_station(raw: &str) -> Option<&'static str> {
+    let s: String =
+        raw.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    known_station(strip_glued_prefixes(&s))
+}
+
 /// Canonical form of an upper-case, letters-only, non-empty station name.
 fn canonical_station_name(name: &str) -> String {
     let name = strip_glued_prefixes(name);

@@ -66,4 +66,4 @@ pub use parser::Parser;
 pub use reference_data::ReferenceData;
 pub use refs::{parse_references, Reference, ReferenceKind};
 pub use subject::parse_subject;
-pub use tags::{classify_tag, parse_tags, Tag, TagKind};
+pub use tags::{classify_tag, parse_tags, ReadingBasis, Tag, TagCountry, TagKind};

@@ -140,7 +140,7 @@ impl Parser {
             .or_else(|| header.from.as_ref().map(|f| f.name.clone()))
             .unwrap_or_else(|| id.station().to_owned());
         let subject = if body.subject.is_empty() { src.subject.unwrap_or_default() } else { body.subject };
-        Ok(Cable {
+        let mut cable = Cable {
             published_id: published_id.unwrap_or_else(|| id.to_string()),
             id,
             format: src.format.unwrap_or(Format::Telegram),
@@ -162,7 +162,9 @@ impl Parser {
             media: src.media,
             raw_header: src.header,
             raw_body: src.body,
-        })
+        };
+        crate::tags::read_country_tags(&mut cable);
+        Ok(cable)
     }
 }
 

@@ -10,8 +10,12 @@
 //! (country codes, common codes, multi-word tags, given names, typos) hold
 //! what only a list can say.
 
+mod country_reading;
 mod meanings;
 mod tables;
+
+pub(crate) use country_reading::read_country_tags;
+pub use country_reading::{ReadingBasis, TagCountry};
 
 use std::sync::LazyLock;
 
@@ -43,6 +47,11 @@ pub struct Tag {
     pub code: String,
     /// What it stands for.
     pub kind: TagKind,
+    /// For a country code, the country it is read as in this cable, with
+    /// the reasoning when the code means different countries in the
+    /// Department's codes and in ISO 3166 (`CN`: Comoros or China).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reading: Option<TagCountry>,
 }
 
 /// First letters of the State Department subject TAGS (administration,

@@ -137,6 +137,39 @@ async fn api_cable_refs_versions_diff() {
 }
 
 #[tokio::test]
+async fn an_iso_country_code_is_read_from_the_cable_and_shown_with_its_reasons() {
+    // Beijing tagged China CN, which is Comoros in the Department's codes.
+    let v = json(&get("/api/cable/09BEIJING1378").await.2);
+    let cn = v["cable"]["tags"].as_array().unwrap().iter().find(|t| t["code"] == "CN").cloned().unwrap();
+    assert_eq!((&cn["reading"]["code"], &cn["reading"]["name"]), (&"CH".into(), &"China".into()), "{cn}");
+    assert_eq!(cn["reading"]["in_doubt"], true);
+    let page = get("/cable/09BEIJING1378").await.2;
+    assert!(page.contains("country: China") && page.contains("read from the cable"), "{page}");
+    assert!(page.contains("CN is Comoros in the Department") && page.contains("the cable is from BEIJING"));
+    // found under China's code as well, and counted there
+    let hits = json(&get("/api/search?q=tag:CH%20AND%20id:09BEIJING1378").await.2);
+    assert_eq!(hits["total"], 1, "{hits}");
+    // a plain reading carries no reasons to show
+    let af = json(&get("/api/cable/08STATE134777").await.2);
+    let af = af["cable"]["tags"].as_array().unwrap().iter().find(|t| t["code"] == "AF").cloned().unwrap();
+    assert_eq!(
+        af["reading"],
+        serde_json::json!({"code": "AF", "name": "Afghanistan", "basis": "unambiguous"})
+    );
+}
+
+#[tokio::test]
+async fn section_headings_are_shown_as_headings_not_glued_to_a_paragraph() {
+    let page = get("/cable/09BRASILIA34").await.2;
+    let at = page.find("<h3 class=\"section\">INDEPENDENCE</h3>").unwrap_or_else(|| panic!("{page}"));
+    assert!(page[at..].contains("<h3 class=\"section\">MILITARY RESTRUCTURING</h3>"));
+    let v = json(&get("/api/cable/09BRASILIA34").await.2);
+    let paragraphs = v["cable"]["paragraphs"].as_array().unwrap();
+    assert!(paragraphs.iter().any(|p| p["heading"] == "INDEPENDENCE"));
+    assert!(paragraphs.iter().all(|p| !p["text"].as_str().unwrap().trim_end().ends_with("INDEPENDENCE")));
+}
+
+#[tokio::test]
 async fn pages_render_and_link() {
     let (s, h, body) = get("/?q=%22cluster+munitions%22").await;
     assert_eq!(s, StatusCode::OK);

@@ -253,6 +253,14 @@ impl SearchIndex {
             d.add_text(f.tag, &t.code);
             d.add_text(f.facet_tag, &t.code);
         }
+        // A country code read as another country's (`CN` as China, `CH`)
+        // is found under that country's code too.
+        for r in c.tags.iter().filter_map(|t| t.reading.as_ref()) {
+            if !c.tags.iter().any(|t| t.code == r.code) {
+                d.add_text(f.tag, &r.code);
+                d.add_text(f.facet_tag, &r.code);
+            }
+        }
         d.add_text(f.origin, &c.origin);
         d.add_text(f.origin, c.id.station());
         if !c.origin.is_empty() {

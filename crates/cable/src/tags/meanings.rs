@@ -1,7 +1,6 @@
 //! What a TAGS entry means, in words, for readers who do not know the codes.
 
 use super::{Tag, TagKind};
-use crate::country::country_by_code;
 
 /// The commonest State Department subject TAGS and their titles.
 const SUBJECTS: &[(&str, &str)] = &[
@@ -77,14 +76,18 @@ impl Tag {
     /// What the tag means, in words: `external political relations`
     /// (subject), `Afghanistan` (country), `organisation`, `person or
     /// program`. Subject codes off the list of common ones are described
-    /// by their area (`political affairs`).
+    /// by their area (`political affairs`). A country code is described by
+    /// the country its cable's [`Tag::reading`] chose; without a reading,
+    /// a code that ISO 3166 gives to another country says so.
     ///
     /// ```
     /// use cable::{Tag, TagKind};
-    /// let t = |code: &str, kind| Tag { code: code.into(), kind };
+    /// let t = |code: &str, kind| Tag { code: code.into(), kind, reading: None };
     /// assert_eq!(t("PARM", TagKind::Subject).description(), "subject: arms control and disarmament");
     /// assert_eq!(t("AF", TagKind::Country).description(), "country: Afghanistan");
     /// assert_eq!(t("PZZZ", TagKind::Subject).description(), "subject: political affairs");
+    /// // a code seen without its cable says what else it may mean
+    /// assert_eq!(t("CN", TagKind::Country).description(), "country: Comoros (China in ISO 3166)");
     /// ```
     pub fn description(&self) -> String {
         match self.kind {
@@ -99,9 +102,23 @@ impl Tag {
                     None => "subject".to_owned(),
                 }
             }
-            TagKind::Country => match country_by_code(&self.code) {
-                Some(c) => format!("country: {}", c.name),
-                None => "country code".to_owned(),
+            TagKind::Country => match (self.country(), &self.reading) {
+                (Some(c), Some(_)) => format!("country: {}", c.name),
+                // a code read without its cable: say what else it may mean
+                (found, None) => {
+                    let iso: Vec<&str> = crate::country::country_by_iso(&self.code)
+                        .into_iter()
+                        .filter(|k| found.map(crate::country::preferred).is_none_or(|f| f.code != k.code))
+                        .map(|k| k.name)
+                        .collect();
+                    match (found, iso.is_empty()) {
+                        (Some(c), true) => format!("country: {}", c.name),
+                        (Some(c), false) => format!("country: {} ({} in ISO 3166)", c.name, iso.join(" or ")),
+                        (None, false) => format!("country: {} (an ISO 3166 code)", iso.join(" or ")),
+                        (None, true) => "country code".to_owned(),
+                    }
+                }
+                (None, Some(_)) => "country code".to_owned(),
             },
             TagKind::Organization => "organisation".to_owned(),
             TagKind::PersonOrProgram => "person or program".to_owned(),

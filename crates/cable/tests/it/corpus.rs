@@ -131,3 +131,54 @@ fn classification_levels_are_typed() {
     let noforn = corpus().values().filter(|c| c.classification.noforn).count();
     assert!(secret > 0 && noforn > 0);
 }
+
+#[test]
+fn country_codes_that_iso_gives_another_country_are_read_from_the_cable() {
+    let read = |id: &str, code: &str| {
+        let t =
+            cable(id).tags.iter().find(|t| t.code == code).unwrap_or_else(|| panic!("{id} is tagged {code}"));
+        t.reading.clone().unwrap_or_else(|| panic!("{id}: {code} has a reading"))
+    };
+    // Beijing tags China with its ISO code
+    let r = read("09BEIJING1378", "CN");
+    assert_eq!((r.code.as_str(), r.name.as_str(), r.in_doubt), ("CH", "China", true));
+    assert!(r.reasoning.as_deref().unwrap().contains("the cable is from BEIJING"), "{r:?}");
+    // the Department, writing to Beijing among others
+    assert_eq!(read("09STATE11937", "CN").name, "China");
+    // London on the IMO's trip to the Korean peninsula
+    assert_eq!(read("05LONDON4981", "KR").name, "South Korea");
+    // codes only ISO knows
+    assert_eq!(read("07BAGHDAD3895", "IQ").code, "IZ");
+    assert_eq!(read("09BEIJING2963", "JP").name, "Japan");
+    // Belgrade's RS is Serbia; Moscow's is Russia, and not in doubt
+    assert_eq!(read("09BELGRADE841", "RS").name, "Serbia");
+    let moscow = corpus()
+        .values()
+        .filter(|c| c.id.station() == "MOSCOW")
+        .find_map(|c| c.tags.iter().find(|t| t.code == "RS").and_then(|t| t.reading.clone()));
+    let moscow = moscow.expect("a Moscow cable tagged RS");
+    assert_eq!((moscow.name.as_str(), moscow.in_doubt), ("Russia", false));
+    // Over the corpus: a reading against the Department's code always has
+    // evidence from origin, addressees or subject, and says so.
+    let mut against = 0;
+    for c in corpus().values() {
+        for t in &c.tags {
+            let Some(r) = &t.reading else { continue };
+            if cable::country::country_by_code(&t.code).is_some_and(|d| d.code != r.code) {
+                against += 1;
+                let why = r.reasoning.as_deref().unwrap_or_default();
+                assert!(r.in_doubt, "{}: {} read as {} is shown with its reasons", c.id, t.code, r.name);
+                assert!(
+                    ["the cable is from", "it is addressed to", "the subject names"]
+                        .iter()
+                        .any(|w| why.contains(w)),
+                    "{}: {} read as {}: {why}",
+                    c.id,
+                    t.code,
+                    r.name
+                );
+            }
+        }
+    }
+    assert!(against >= 5, "the corpus has cables tagged with ISO codes ({against} read so)");
+}

@@ -55,7 +55,15 @@ fn every_real_body_as_a_telegram_gives_the_same_decoding() {
         let telegram = format!("{}\n\n{}", c.raw_header, c.raw_body);
         let Ok(t) = parser().parse_telegram(telegram.as_bytes()) else { continue };
         assert_eq!(t.subject, c.subject, "{}", c.id);
-        assert_eq!(t.tags, c.tags, "{}", c.id);
+        if t.id == c.id {
+            assert_eq!(t.tags, c.tags, "{}", c.id);
+        } else {
+            // a page filed under another id (09CHISINAU694 holds an
+            // Ulaanbaatar telegram): the same tags, read from another origin
+            let codes =
+                |c: &cable::Cable| c.tags.iter().map(|t| (t.code.clone(), t.kind)).collect::<Vec<_>>();
+            assert_eq!(codes(&t), codes(c), "{}", c.id);
+        }
         // Offsets differ where text before the banner moved into the header.
         let strip = |ps: &[cable::Paragraph]| {
             ps.iter().map(|p| (p.number, p.marking.clone(), p.text.clone())).collect::<Vec<_>>()

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use archive::Archive;
-use cable::{Cable, TagKind};
+use cable::Cable;
 use clap::Args;
 use serde::Serialize;
 
@@ -83,14 +83,12 @@ impl ShowArgs {
         if !c.tags.is_empty() {
             println!("tags");
             for t in &c.tags {
-                let meaning = match t.kind {
-                    TagKind::Country => cable::country::country_by_code(&t.code)
-                        .map_or("country".to_owned(), |k| format!("country: {}", k.name)),
-                    TagKind::Subject => "subject".to_owned(),
-                    TagKind::Organization => "organisation".to_owned(),
-                    TagKind::PersonOrProgram => "person or program".to_owned(),
-                };
-                println!("  {:<24} {meaning}", t.code);
+                println!("  {:<24} {}", t.code, t.description());
+                if let Some(why) =
+                    t.reading.as_ref().filter(|r| r.in_doubt).and_then(|r| r.reasoning.as_ref())
+                {
+                    println!("  {:<24} ({why})", "");
+                }
             }
         }
         if let Some(d) = &c.declassification {
@@ -126,6 +124,9 @@ impl ShowArgs {
         println!();
         for p in &c.paragraphs {
             let marking = p.marking.as_ref().map_or(String::new(), |m| format!("({}) ", m.text));
+            if let Some(h) = &p.heading {
+                println!("{h}\n{}\n", "-".repeat(h.chars().count().min(72)));
+            }
             if p.number == 0 {
                 println!("{}\n", p.text);
             } else {

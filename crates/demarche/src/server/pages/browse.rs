@@ -44,7 +44,7 @@ pub async fn browse(State(state): State<AppState>, Path(by): Path<String>) -> Re
                         td { a href=(url(&[("q", by.query_for(&v.value)), ("sort", sort.into())])) { (v.value) } }
                         td.n { (v.count) }
                         @if by == BrowseBy::Tag {
-                            td.meta { (cable::Tag { kind: cable::tags::classify_tag(&v.value, &cable::ReferenceData::empty()), code: v.value.clone() }.description()) }
+                            td.meta { (cable::Tag { kind: cable::tags::classify_tag(&v.value, &cable::ReferenceData::empty()), code: v.value.clone(), reading: None }.description()) }
                         }
                     }
                 }

@@ -102,7 +102,14 @@ pub async fn cable(
                     @for t in &c.tags {
                         tr {
                             td { a.badge href=(url(&[("q", archive::BrowseBy::Tag.query_for(&t.code))])) { (t.code) } }
-                            td.meta { (t.description()) }
+                            @match t.reading.as_ref().filter(|r| r.reasoning.is_some()) {
+                                Some(r) if r.in_doubt => td.meta {
+                                    (t.description()) " " span.badge.doubt title="How this code was read" { "read from the cable" }
+                                    br; small { (r.reasoning.as_deref().unwrap_or_default()) }
+                                },
+                                Some(r) => td.meta title=(r.reasoning.as_deref().unwrap_or_default()) { (t.description()) },
+                                None => td.meta { (t.description()) },
+                            }
                         }
                     }
                 }
@@ -110,6 +117,7 @@ pub async fn cable(
             @if let Some(s) = &c.summary { h2 { "Summary" } p { (s) } }
             h2 { "Text" }
             @for p in &c.paragraphs {
+                @if let Some(h) = &p.heading { h3.section { (h) } }
                 div.para id=(format!("p{}", p.number)) {
                     @if p.number > 0 { a.n href=(format!("#p{}", p.number)) title="Link to this paragraph" { (p.number) "." } " " }
                     @if let Some(m) = &p.marking { span.badge.marking { "(" (m.text) ")" } " " }

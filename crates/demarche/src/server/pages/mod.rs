@@ -25,7 +25,7 @@ a{color:#1a4f8b}header form{display:flex;gap:.5rem}header input[type=search]{fle
 .layout{display:flex;gap:2rem}.facets{width:15rem;font-size:.9rem}.results{flex:1}\
 .hit{margin:1rem 0}.meta{color:#666;font-size:.85rem}mark{background:#fe6}\
 .badge{display:inline-block;padding:0 .4rem;border-radius:.3rem;background:#eee;font:12px sans-serif;margin-right:.3rem}\
-.badge.secret{background:#f4c7c3}.badge.confidential{background:#fce8b2}.badge.unclassified{background:#d9ead3}\
+.badge.doubt{background:#fce8b2}.badge.secret{background:#f4c7c3}.badge.confidential{background:#fce8b2}.badge.unclassified{background:#d9ead3}\
 .para{margin:1rem 0}.para .n{font-weight:bold}.missing{color:#999}pre{white-space:pre-wrap}\
 .error{background:#fdd;padding:1rem}.active{font-weight:bold}nav.top{font:14px sans-serif;margin:.3rem 0}\
 .histogram svg,.graph svg{max-width:100%;height:auto}table{border-collapse:collapse}td,th{padding:.1rem .6rem;text-align:left}\
