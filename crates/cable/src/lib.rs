@@ -65,5 +65,6 @@ pub use model::{Cable, ClassifiedBy, Declassification, Format, Paragraph, Redact
 pub use parser::Parser;
 pub use reference_data::ReferenceData;
 pub use refs::{parse_references, Reference, ReferenceKind};
+pub use station::edit_distance;
 pub use subject::parse_subject;
 pub use tags::{classify_tag, parse_tags, ReadingBasis, Tag, TagCountry, TagKind};

@@ -429,7 +429,7 @@ pub(crate) fn nearest(name: &str) -> Option<&'static str> {
 
 /// Optimal-string-alignment distance between `a` and `b` (Levenshtein plus
 /// transposition of neighbours), or `None` when it exceeds `cap`.
-pub(crate) fn edit_distance(a: &[u8], b: &[u8], cap: usize) -> Option<usize> {
+pub fn edit_distance(a: &[u8], b: &[u8], cap: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > cap {
         return None;
     }

@@ -170,6 +170,21 @@ async fn section_headings_are_shown_as_headings_not_glued_to_a_paragraph() {
 }
 
 #[tokio::test]
+async fn a_misspelt_search_offers_the_archive_s_spelling_and_bad_fuzzy_words_are_400() {
+    let v = json(&get("/api/search?q=munitoins").await.2);
+    assert_eq!(v["total"], 0);
+    assert_eq!(v["did_you_mean"]["query"], "munitions", "{v}");
+    assert!(v["did_you_mean"]["total"].as_u64().unwrap() > 5);
+    let page = get("/?q=munitoins").await.2;
+    assert!(page.contains("Did you mean") && page.contains("href=\"/?q=munitions\""), "{page}");
+    let (s, _, body) = get("/api/search?q=Qadhafi~3").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(json(&body)["error"].as_str().unwrap().contains("at most 2 edits"), "{body}");
+    let accented = json(&get("/api/search?q=Ch%C3%A1vez").await.2)["total"].clone();
+    assert_eq!(accented, json(&get("/api/search?q=chavez").await.2)["total"]);
+}
+
+#[tokio::test]
 async fn pages_render_and_link() {
     let (s, h, body) = get("/?q=%22cluster+munitions%22").await;
     assert_eq!(s, StatusCode::OK);

@@ -6,6 +6,8 @@
 //! was killed between a store commit and an index commit is detected and
 //! caught up on the next write, and `check` can tell.
 
+pub mod analysis;
+
 use std::path::Path;
 
 use cable::Cable;
@@ -27,13 +29,13 @@ pub struct Fields {
     pub id: Field,
     /// Store version id of the indexed version (stored, fast).
     pub version: Field,
-    /// Subject (tokenised, positions).
+    /// Subject (folded words and their stems, positions: see [`analysis`]).
     pub subject: Field,
-    /// Body: clean paragraph text (tokenised, positions).
+    /// Body: clean paragraph text (folded words and their stems, positions).
     pub body: Field,
     /// TAGS codes, upper case (raw).
     pub tag: Field,
-    /// Origin name and station (tokenised).
+    /// Origin name and station (folded words).
     pub origin: Field,
     /// Sender: FM line name, decoded name and routing indicator (tokenised).
     pub from: Field,
@@ -64,18 +66,22 @@ pub struct Fields {
 /// Builds the schema.
 pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer("default")
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
+    let analysed = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+    };
+    let stemmed = analysed(analysis::STEMMED);
+    let text = analysed(analysis::FOLDED);
     let raw = STRING;
     let column = TextOptions::default().set_fast("raw");
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED | FAST),
         version: b.add_u64_field("version", NumericOptions::default().set_stored().set_fast().set_indexed()),
-        subject: b.add_text_field("subject", text.clone()),
-        body: b.add_text_field("body", text.clone()),
+        subject: b.add_text_field("subject", stemmed.clone()),
+        body: b.add_text_field("body", stemmed),
         tag: b.add_text_field("tag", raw.clone()),
         origin: b.add_text_field("origin", text.clone()),
         from: b.add_text_field("from", text.clone()),
@@ -112,7 +118,7 @@ pub struct SearchIndex {
 /// The layout of the documents (which facets, which tokens). Bump it when
 /// [`SearchIndex::document`] changes meaning without the schema changing:
 /// indexes of another layout are rebuilt document by document.
-pub const LAYOUT: u32 = 2;
+pub const LAYOUT: u32 = 3;
 
 /// The commit payload recording `watermark`, the highest store version id
 /// indexed, under the current [`LAYOUT`].
@@ -158,6 +164,7 @@ impl SearchIndex {
             )));
         }
         let mut index = Index::open_in_dir(dir)?;
+        analysis::register(&index);
         let (schema, fields) = schema();
         if index.schema() != schema {
             return Err(Error::Corrupt(format!(
@@ -172,6 +179,7 @@ impl SearchIndex {
                 let directory = tantivy::directory::MmapDirectory::open(dir)
                     .map_err(|e| Error::Corrupt(format!("the search index at {}: {e}", dir.display())))?;
                 index = Index::open(ReadOnlyMedia(directory))?;
+                analysis::register(&index);
                 index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?
             }
             Err(e) => return Err(e.into()),

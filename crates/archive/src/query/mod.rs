@@ -5,6 +5,7 @@
 pub mod facets;
 mod ranked;
 mod snippets;
+pub mod spelling;
 pub mod syntax;
 
 use std::ops::Bound;
@@ -142,6 +143,10 @@ pub struct SearchResults {
     pub query: String,
     /// Exact number of matching cables.
     pub total: u64,
+    /// A close spelling of the query's words that finds more cables, when
+    /// this one finds few ([`spelling::FEW`] or fewer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub did_you_mean: Option<spelling::Suggestion>,
     /// Page number.
     pub page: usize,
     /// Page size.
@@ -161,35 +166,79 @@ pub struct SearchResults {
 /// Translates a parsed query into a tantivy query over an index's fields.
 pub struct Translator<'a> {
     fields: &'a Fields,
-    tokenizer: tantivy::tokenizer::TextAnalyzer,
+    /// The index searched, when known: a stemmed phrase then looks up
+    /// which of each word's terms exist and becomes plain phrase queries.
+    searcher: Option<&'a tantivy::Searcher>,
+    /// The body terms the query looks for outside a `NOT`: what snippets
+    /// highlight.
+    highlights: Vec<Term>,
+    /// How many `NOT`s the clause being translated is under.
+    negated: usize,
+    /// Fuzzy words of the body outside a `NOT` and their edits: their
+    /// close spellings are highlighted too.
+    fuzzy_words: Vec<(String, u8)>,
+}
+
+/// How the words of a text field are matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// The word and every word of its stem (subject and body).
+    Stem,
+    /// The folded word as written.
+    Exact,
 }
 
 const SUBJECT_BOOST: f32 = 3.0;
 
 impl<'a> Translator<'a> {
-    /// A translator for these fields (the "default" tokenizer, as indexed).
+    /// A translator for these fields (words folded and stemmed as
+    /// [`crate::index::analysis`] indexes them).
     pub fn new(fields: &'a Fields) -> Translator<'a> {
-        let tokenizer =
-            tantivy::tokenizer::TokenizerManager::default().get("default").expect("default tokenizer exists");
-        Translator { fields, tokenizer }
+        Translator { fields, searcher: None, highlights: Vec::new(), negated: 0, fuzzy_words: Vec::new() }
+    }
+
+    /// A translator for these fields of the index `searcher` reads.
+    pub fn for_searcher(fields: &'a Fields, searcher: &'a tantivy::Searcher) -> Translator<'a> {
+        Translator { searcher: Some(searcher), ..Translator::new(fields) }
+    }
+
+    /// The body terms to highlight, fuzzy words' close spellings in
+    /// `searcher` included.
+    fn highlights_in(&self, searcher: &tantivy::Searcher) -> Result<Vec<Term>> {
+        let body = self.fields.body;
+        let mut out = self.highlights.clone();
+        for (word, edits) in &self.fuzzy_words {
+            out.push(Term::from_field_text(body, word));
+            for close in spelling::close_terms(searcher, body, word, *edits)?.into_iter().take(32) {
+                out.push(Term::from_field_text(body, &close.text));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The body terms of the query last translated (outside `NOT`s), for
+    /// highlighting.
+    pub fn highlights(&self) -> &[Term] {
+        &self.highlights
     }
 
     fn tokens(&mut self, text: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut stream = self.tokenizer.token_stream(text);
-        while let Some(t) = stream.next() {
-            out.push(t.text.clone());
-        }
-        out
+        crate::index::analysis::folded_words(text)
     }
 
     /// The tantivy query for a parsed query.
     pub fn translate(&mut self, q: &Query) -> Result<Box<dyn TQuery>> {
         Ok(match q {
             Query::All => Box::new(AllQuery),
-            Query::Term { field, text } => self.words(*field, std::slice::from_ref(text), 0, false)?,
-            Query::Phrase { field, words, slop } => self.words(*field, words, *slop, true)?,
+            Query::Term { field, text } => {
+                self.words(*field, std::slice::from_ref(text), 0, false, Form::Stem)?
+            }
+            Query::Exact { field, text } => {
+                self.words(*field, std::slice::from_ref(text), 0, false, Form::Exact)?
+            }
+            Query::Phrase { field, words, slop } => self.words(*field, words, *slop, true, Form::Stem)?,
             Query::Prefix { field, prefix } => self.prefix(*field, prefix)?,
+            Query::Fuzzy { field, text, edits } => self.fuzzy(*field, text, *edits)?,
             Query::Created { from, until } => {
                 let ts = |d: &cable::Date| d.days_since_epoch() * 86_400;
                 let lower = from.as_ref().map_or(Bound::Unbounded, |d| {
@@ -212,9 +261,11 @@ impl<'a> Translator<'a> {
                 for s in should {
                     clauses.push((Occur::Should, self.translate(s)?));
                 }
+                self.negated += 1;
                 for n in must_not {
                     clauses.push((Occur::MustNot, self.translate(n)?));
                 }
+                self.negated -= 1;
                 if must.is_empty() && should.is_empty() {
                     clauses.push((Occur::Must, Box::new(AllQuery)));
                 }
@@ -230,6 +281,7 @@ impl<'a> Translator<'a> {
         words: &[String],
         slop: u32,
         phrase: bool,
+        form: Form,
     ) -> Result<Box<dyn TQuery>> {
         let f = self.fields;
         let joined = words.join(" ");
@@ -242,9 +294,12 @@ impl<'a> Translator<'a> {
                 let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = vec![
                     (
                         Occur::Should,
-                        Box::new(BoostQuery::new(text_query(f.subject, &tokens, slop), SUBJECT_BOOST)),
+                        Box::new(BoostQuery::new(
+                            self.analysed(f.subject, &tokens, slop, form),
+                            SUBJECT_BOOST,
+                        )),
                     ),
-                    (Occur::Should, text_query(f.body, &tokens, slop)),
+                    (Occur::Should, self.analysed(f.body, &tokens, slop, form)),
                 ];
                 // A bare cable id also finds the cable itself.
                 if !phrase && words.len() == 1 {
@@ -254,8 +309,14 @@ impl<'a> Translator<'a> {
                 }
                 Box::new(BooleanQuery::new(clauses))
             }
-            Some(QField::Subject) => text_query(f.subject, &self.tokens(&joined), slop),
-            Some(QField::Body) => text_query(f.body, &self.tokens(&joined), slop),
+            Some(QField::Subject) => {
+                let tokens = self.tokens(&joined);
+                self.analysed(f.subject, &tokens, slop, form)
+            }
+            Some(QField::Body) => {
+                let tokens = self.tokens(&joined);
+                self.analysed(f.body, &tokens, slop, form)
+            }
             Some(QField::Origin) => text_query(f.origin, &self.tokens(&joined), slop),
             Some(QField::From) => text_query(f.from, &self.tokens(&joined), slop),
             Some(QField::To) => text_query(f.to, &self.tokens(&joined), slop),
@@ -265,6 +326,96 @@ impl<'a> Translator<'a> {
             Some(QField::Class) => raw(f.class, class_value(&joined)),
             Some(QField::Caveat) => raw(f.caveat, crate::index::caveat_token(&joined)),
             Some(QField::Signer) => raw(f.signer, joined.trim().to_lowercase()),
+        })
+    }
+
+    /// Folded words of the subject or body, by stem or as written; the
+    /// body's terms are kept for highlighting.
+    fn analysed(&mut self, field: Field, tokens: &[String], slop: u32, form: Form) -> Box<dyn TQuery> {
+        use crate::index::analysis::stem_terms;
+        let keep = field == self.fields.body && self.negated.is_multiple_of(2);
+        if form == Form::Exact {
+            if keep {
+                self.highlights.extend(tokens.iter().map(|t| Term::from_field_text(field, t)));
+            }
+            return text_query(field, tokens, slop);
+        }
+        let alternatives: Vec<Vec<String>> = tokens.iter().map(|t| stem_terms(t)).collect();
+        if keep {
+            self.highlights.extend(alternatives.iter().flatten().map(|t| Term::from_field_text(field, t)));
+        }
+        match alternatives.as_slice() {
+            [] => Box::new(tantivy::query::EmptyQuery),
+            [one] => any_term(field, one),
+            many if self.searcher.is_some() => {
+                let held = self.held(field, many);
+                stem_phrases(field, &held, slop)
+            }
+            many => {
+                // each position: any of its terms (`[~]` is the stem mark,
+                // written as a class so that no escape is needed)
+                let patterns: Vec<(usize, String)> = many
+                    .iter()
+                    .enumerate()
+                    .map(|(i, terms)| {
+                        let each: Vec<String> = terms.iter().map(|t| regex_escape_term(t)).collect();
+                        (i, each.join("|"))
+                    })
+                    .collect();
+                Box::new(tantivy::query::RegexPhraseQuery::new_with_offset_and_slop(field, patterns, slop))
+            }
+        }
+    }
+
+    /// Of each position's terms, those the index holds.
+    fn held(&self, field: Field, positions: &[Vec<String>]) -> Vec<Vec<String>> {
+        let Some(searcher) = self.searcher else { return positions.to_vec() };
+        positions
+            .iter()
+            .map(|terms| {
+                terms
+                    .iter()
+                    .filter(|t| searcher.doc_freq(&Term::from_field_text(field, t)).is_ok_and(|n| n > 0))
+                    .cloned()
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Words within `edits` edits of `text`, in a field of words.
+    fn fuzzy(&mut self, field: Option<QField>, text: &str, edits: u8) -> Result<Box<dyn TQuery>> {
+        let f = self.fields;
+        let tokens = self.tokens(text);
+        let [word] = tokens.as_slice() else {
+            return Err(Error::BadRequest(format!(
+                "{text}~{edits}: a fuzzy search takes one word of letters and digits (it reads {} words)",
+                tokens.len()
+            )));
+        };
+        let one = |field: Field| -> Box<dyn TQuery> {
+            Box::new(tantivy::query::FuzzyTermQuery::new(Term::from_field_text(field, word), edits, true))
+        };
+        if matches!(field, None | Some(QField::Body)) && self.negated.is_multiple_of(2) {
+            self.fuzzy_words.push((word.clone(), edits));
+        }
+        Ok(match field {
+            None => Box::new(BooleanQuery::new(vec![
+                (Occur::Should, Box::new(BoostQuery::new(one(f.subject), SUBJECT_BOOST)) as Box<dyn TQuery>),
+                (Occur::Should, one(f.body)),
+            ])),
+            Some(QField::Subject) => one(f.subject),
+            Some(QField::Body) => one(f.body),
+            Some(QField::Origin) => one(f.origin),
+            Some(QField::From) => one(f.from),
+            Some(QField::To) => one(f.to),
+            Some(other) => {
+                return Err(Error::BadRequest(format!(
+                    "{other}:{text}~{edits}: `~` finds close spellings of words of text (subject, body, \
+                     origin, from, to), not of {other}: values; write {other}:{text}, or {other}:{}* for \
+                     values starting with it",
+                    text.chars().take(3).collect::<String>()
+                )))
+            }
         })
     }
 
@@ -320,6 +471,74 @@ fn text_query(field: Field, tokens: &[String], slop: u32) -> Box<dyn TQuery> {
             Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
         }
     }
+}
+
+/// The most phrase queries a stemmed phrase becomes (one per choice of a
+/// term at each position); beyond, one regular-expression phrase query.
+const MAX_PHRASE_CHOICES: usize = 16;
+
+/// A phrase whose positions each hold any of their terms: the union of a
+/// phrase query per choice of terms (usually one: most words have only
+/// their stem or only their form indexed).
+fn stem_phrases(field: Field, positions: &[Vec<String>], slop: u32) -> Box<dyn TQuery> {
+    if positions.iter().any(Vec::is_empty) {
+        return Box::new(tantivy::query::EmptyQuery);
+    }
+    let choices =
+        positions.iter().try_fold(1usize, |n, p| n.checked_mul(p.len()).filter(|&n| n <= MAX_PHRASE_CHOICES));
+    let Some(choices) = choices else {
+        let patterns: Vec<(usize, String)> = positions
+            .iter()
+            .enumerate()
+            .map(|(i, terms)| (i, terms.iter().map(|t| regex_escape_term(t)).collect::<Vec<_>>().join("|")))
+            .collect();
+        return Box::new(tantivy::query::RegexPhraseQuery::new_with_offset_and_slop(field, patterns, slop));
+    };
+    let mut phrases: Vec<(Occur, Box<dyn TQuery>)> = Vec::with_capacity(choices);
+    for mut k in 0..choices {
+        let words: Vec<String> = positions
+            .iter()
+            .map(|p| {
+                let w = p[k % p.len()].clone();
+                k /= p.len();
+                w
+            })
+            .collect();
+        phrases.push((Occur::Should, text_query(field, &words, slop)));
+    }
+    match phrases.len() {
+        1 => phrases.pop().map(|(_, q)| q).unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery)),
+        _ => Box::new(BooleanQuery::new(phrases)),
+    }
+}
+
+/// Any of `terms` in `field` (one term query, or their union).
+fn any_term(field: Field, terms: &[String]) -> Box<dyn TQuery> {
+    let query = |t: &String| -> Box<dyn TQuery> {
+        Box::new(TermQuery::new(Term::from_field_text(field, t), IndexRecordOption::WithFreqs))
+    };
+    match terms {
+        [one] => query(one),
+        many => Box::new(BooleanQuery::new(many.iter().map(|t| (Occur::Should, query(t))).collect())),
+    }
+}
+
+/// An indexed term as a regular expression matching only itself.
+fn regex_escape_term(term: &str) -> String {
+    let mut out = String::with_capacity(term.len() + 4);
+    for c in term.chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else {
+            out.push('[');
+            if matches!(c, '\\' | ']' | '[' | '^' | '-' | '&' | '~') {
+                out.push('\\');
+            }
+            out.push(c);
+            out.push(']');
+        }
+    }
+    out
 }
 
 fn regex_escape(s: &str) -> String {
@@ -412,8 +631,9 @@ impl Archive {
         }
         let index = self.index()?;
         let parsed = syntax::parse(&req.query)?;
-        let query = Translator::new(&index.fields).translate(&parsed)?;
         let searcher = index.searcher();
+        let mut translator = Translator::for_searcher(&index.fields, &searcher);
+        let query = translator.translate(&parsed)?;
 
         let mut counted_fields = Vec::new();
         if req.facets {
@@ -465,8 +685,11 @@ impl Archive {
             }
         };
 
-        let snippet_maker =
-            if req.snippets { snippets::Snippets::new(&searcher, &*query, index.fields.body)? } else { None };
+        let snippet_maker = if req.snippets {
+            snippets::Snippets::new(&searcher, &translator.highlights_in(&searcher)?, index.fields.body)?
+        } else {
+            None
+        };
         let mut hits = Vec::with_capacity(docs.len());
         for (score, addr) in docs {
             let doc: TantivyDocument = searcher.doc(addr)?;
@@ -501,8 +724,23 @@ impl Archive {
             ),
             None => (None, None),
         };
+        // Few cables: a close spelling that finds more is offered.
+        let respelled = if total as u64 <= spelling::FEW {
+            spelling::respelled(&searcher, index.fields.body, &parsed)?
+        } else {
+            None
+        };
+        let did_you_mean = match respelled {
+            Some(better) => {
+                let q = Translator::for_searcher(&index.fields, &searcher).translate(&better)?;
+                let n = searcher.search(&q, &Count)? as u64;
+                (n > total as u64).then(|| spelling::Suggestion { query: better.to_string(), total: n })
+            }
+            _ => None,
+        };
         Ok(SearchResults {
             query: req.query.clone(),
+            did_you_mean,
             total: total as u64,
             page: req.page,
             per_page: req.per_page,
@@ -607,8 +845,8 @@ impl Archive {
     pub fn matching_ids(&self, query: &str) -> Result<Vec<String>> {
         let index = self.index()?;
         let parsed = syntax::parse(query)?;
-        let query = Translator::new(&index.fields).translate(&parsed)?;
         let searcher = index.searcher();
+        let query = Translator::for_searcher(&index.fields, &searcher).translate(&parsed)?;
         let docs = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
         let mut by_segment: std::collections::BTreeMap<u32, Vec<u32>> = std::collections::BTreeMap::new();
         for d in docs {

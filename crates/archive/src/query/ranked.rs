@@ -39,7 +39,7 @@ use crate::Result;
 /// phrase or a filter is scored in full anyway, and counting it would be a
 /// second pass.
 pub fn prunable(q: &Query) -> bool {
-    let word = |q: &Query| matches!(q, Query::Term { .. } | Query::Prefix { .. });
+    let word = |q: &Query| matches!(q, Query::Term { .. } | Query::Exact { .. } | Query::Prefix { .. });
     match q {
         Query::Boolean { must, should, must_not } => {
             must.is_empty() && must_not.is_empty() && should.iter().all(word)

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use tantivy::query::Query as TQuery;
 use tantivy::schema::Field;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Score, Searcher};
@@ -25,20 +24,16 @@ pub struct Snippets {
 }
 
 impl Snippets {
-    /// The snippet maker for `query` over `field`, or `None` when the query
-    /// has no words in that field (a `tag:` or date filter alone).
-    pub fn new(searcher: &Searcher, query: &dyn TQuery, field: Field) -> Result<Option<Snippets>> {
-        let mut terms: Vec<tantivy::Term> = Vec::new();
-        query.query_terms(&mut |term, _| {
-            if term.field() == field {
-                terms.push(term.clone());
-            }
-        });
+    /// The snippet maker for the `terms` a query looks for in `field`
+    /// (words and marked stems), or `None` when the query has no words in
+    /// that field (a `tag:` or date filter alone).
+    pub fn new(searcher: &Searcher, terms: &[tantivy::Term], field: Field) -> Result<Option<Snippets>> {
+        let terms: Vec<&tantivy::Term> = terms.iter().filter(|t| t.field() == field).collect();
         let mut weights: BTreeMap<String, Score> = BTreeMap::new();
         for term in terms {
             let value = term.value();
             let Some(text) = value.as_str() else { continue };
-            let df = searcher.doc_freq(&term)?;
+            let df = searcher.doc_freq(term)?;
             if df > 0 {
                 weights.insert(text.to_owned(), 1.0 / (1.0 + df as Score));
             }
@@ -78,12 +73,17 @@ fn window<'t>(text: &'t str, words: &[String]) -> Option<&'t str> {
         if w.is_empty() {
             continue;
         }
+        // a marked stem (`~munit`) is the start of a word
+        let (w, stem) = match w.strip_prefix(crate::index::analysis::STEM_MARK) {
+            Some(stem) => (stem, true),
+            None => (w.as_str(), false),
+        };
         let mut from = 0;
-        while let Some(found) = lower.get(from..).and_then(|rest| rest.find(w.as_str())) {
+        while let Some(found) = lower.get(from..).and_then(|rest| rest.find(w)) {
             let at = from + found;
             let end = at + w.len();
             let starts = at == 0 || !is_word(bytes[at - 1]);
-            let ends = end >= bytes.len() || !is_word(bytes[end]);
+            let ends = stem || end >= bytes.len() || !is_word(bytes[end]);
             if starts && ends {
                 let mut a = at.saturating_sub(WINDOW);
                 let mut b = (end + WINDOW).min(text.len());

@@ -14,6 +14,9 @@
 //! | `+mines`                        | the word is required (the same as without `+`)            |
 //! | `(mines OR munitions) cluster`  | grouping                                                  |
 //! | `munit*`                        | words starting with `munit` (at least 2 characters)       |
+//! | `munitions`                     | the word and the words of its stem (`munition`, `munitions`) |
+//! | `=munition`                     | only that form of the word, not its stem's others          |
+//! | `Qadhafi~`, `Qadhafi~2`         | words within 1 (or 2) edits (`Qaddafi`, `Qadafi`)          |
 //! | `tag:PREL`, `subject:"a b"`     | the word or phrase in one field                           |
 //! | `subject:(cluster OR mine)`     | the field applies to every word of the group              |
 //! | `created:2008-12`               | created in December 2008 (also `2008`, `2008-12-29`)      |
@@ -196,6 +199,23 @@ pub enum Query {
         field: Option<Field>,
         /// The prefix as typed, without the `*`: at least two characters.
         prefix: String,
+    },
+    /// A word in the form written only, without its stem's other forms
+    /// (`=munition`).
+    Exact {
+        /// The field it is restricted to; `None` is the default fields.
+        field: Option<Field>,
+        /// The word as typed, without the `=`.
+        text: String,
+    },
+    /// Words within a few edits of a word (`Qadhafi~`, `Qadhafi~2`).
+    Fuzzy {
+        /// The field it is restricted to; `None` is the default fields.
+        field: Option<Field>,
+        /// The word as typed, without the `~`: at least 3 characters.
+        text: String,
+        /// The edits allowed: 1 or 2.
+        edits: u8,
     },
     /// Words in sequence (`"cluster munitions"`), optionally with a slop
     /// (`"cluster munitions"~5`).

@@ -7,3 +7,4 @@ mod references;
 mod search_table;
 mod shared;
 mod versions;
+mod what_the_reader_means;

@@ -72,6 +72,9 @@ impl SearchArgs {
         let tty = stdout_is_terminal();
         let first = (r.page - 1) * r.per_page + 1;
         println!("{} cables match {:?}{}", r.total, r.query, if r.hits.is_empty() { "" } else { ":" });
+        if let Some(s) = &r.did_you_mean {
+            println!("did you mean: {}  ({} cables)", s.query, s.total);
+        }
         for (i, h) in r.hits.iter().enumerate() {
             println!(
                 "{:>4}. {:<20} {}  {:<28} {:<22} {}",

@@ -24,6 +24,14 @@ impl fmt::Display for Query {
                 write_field(f, *field)?;
                 write!(f, "{prefix}*")
             }
+            Query::Exact { field, text } => {
+                write_field(f, *field)?;
+                write!(f, "={text}")
+            }
+            Query::Fuzzy { field, text, edits } => {
+                write_field(f, *field)?;
+                write!(f, "{text}~{edits}")
+            }
             Query::Phrase { field, words, slop } => {
                 write_field(f, *field)?;
                 write!(f, "\"{}\"", words.join(" "))?;
@@ -105,7 +113,7 @@ fn is_bare(text: &str, after_field: bool) -> bool {
         return false;
     };
     let plain = chars.iter().all(|&c| !(c.is_whitespace() || matches!(c, '(' | ')' | '"' | '*')))
-        && !matches!(first, '+' | '-')
+        && !matches!(first, '+' | '-' | '=')
         && fuzzy_tilde(&chars).is_none();
     plain
         && (after_field

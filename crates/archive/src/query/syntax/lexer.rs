@@ -31,6 +31,10 @@ pub(super) enum Token {
     Word(String),
     /// A word ending in `*`, without the `*`.
     Prefix(String),
+    /// A word after `=`: its exact form, without stemming.
+    Exact(String),
+    /// A word ending in `~` or `~1`, `~2`: the word and the edits allowed.
+    Fuzzy(String, u8),
     /// A quoted phrase and its slop.
     Phrase(Vec<String>, u32),
     /// `created:` and its value.
@@ -49,7 +53,7 @@ impl Token {
             Token::Plus => "`+`".to_owned(),
             Token::Minus => "`-`".to_owned(),
             Token::Field(field) => format!("`{field}:`"),
-            Token::Word(_) | Token::Prefix(_) => "a word".to_owned(),
+            Token::Word(_) | Token::Prefix(_) | Token::Exact(_) | Token::Fuzzy(..) => "a word".to_owned(),
             Token::Phrase(..) => "a phrase".to_owned(),
             Token::Created(..) => "`created:`".to_owned(),
         }
@@ -282,11 +286,45 @@ fn value(text: &[char], start: usize, tokens: &mut Vec<Spanned>) -> Result<()> {
         return push(tokens, Token::Prefix(prefix), start);
     }
     if let Some(tilde) = fuzzy_tilde(text) {
-        return Err(Problem::at(start + tilde, "`~` after a single word is not supported (no fuzzy search)")
-            .hint(
-                "`~` sets the proximity of a quoted phrase, as in \"cluster munitions\"~5; \
-             to search for the text itself, put it in quotes",
+        let word: String = text[..tilde].iter().collect();
+        let digits: String = text[tilde + 1..].iter().collect();
+        let example = format!("{word}~ or {word}~1 finds words one letter away, {word}~2 two letters away");
+        let edits = match digits.as_str() {
+            "" | "1" => 1,
+            "2" => 2,
+            "0" => {
+                return Err(Problem::at(start + tilde, "`~0` allows no difference")
+                    .hint(format!("write {word} for the word itself, or {}", example)))
+            }
+            _ => {
+                return Err(Problem::at(
+                    start + tilde,
+                    format!("`~{digits}`: a fuzzy word allows at most 2 edits"),
+                )
+                .hint(example))
+            }
+        };
+        if let Some(exact) = word.strip_prefix('=') {
+            return Err(Problem::at(
+                start,
+                "`=` (this exact form) and `~` (close spellings) contradict each other",
+            )
+            .hint(format!("write ={exact} or {exact}~{edits}")));
+        }
+        if word.chars().count() < 3 {
+            return Err(Problem::at(start, format!("`{word}~`: a fuzzy word needs at least 3 letters"))
+                .hint("type more of the word: with so few letters almost every word is close"));
+        }
+        return push(tokens, Token::Fuzzy(word, edits), start);
+    }
+    if let Some(exact) = written.strip_prefix('=') {
+        if exact.is_empty() {
+            return Err(Problem::at(start, "`=` must be directly followed by one word").hint(
+                "write =munition (no space) to find only that spelling; `=` does not apply to a phrase, \
+                 which matches its words as written or stemmed",
             ));
+        }
+        return push(tokens, Token::Exact(exact.to_owned()), start);
     }
     push(tokens, Token::Word(written), start)
 }

@@ -133,6 +133,10 @@ impl<'a> Parser<'a> {
             Some((Token::Open, position)) => self.group(context, *position),
             Some((Token::Word(text), _)) => Ok(Query::Term { field, text: text.clone() }),
             Some((Token::Prefix(prefix), _)) => Ok(Query::Prefix { field, prefix: prefix.clone() }),
+            Some((Token::Exact(text), _)) => Ok(Query::Exact { field, text: text.clone() }),
+            Some((Token::Fuzzy(text, edits), _)) => {
+                Ok(Query::Fuzzy { field, text: text.clone(), edits: *edits })
+            }
             Some((Token::Phrase(words, slop), _)) => Ok(phrase(field, words, *slop)),
             Some((Token::Created(from, until), position)) => match context {
                 Some(outer) => Err(nested_field("created", *position, outer)),
@@ -146,6 +150,10 @@ impl<'a> Parser<'a> {
                 match self.bump()? {
                     Some((Token::Word(text), _)) => Ok(Query::Term { field, text: text.clone() }),
                     Some((Token::Prefix(prefix), _)) => Ok(Query::Prefix { field, prefix: prefix.clone() }),
+                    Some((Token::Exact(text), _)) => Ok(Query::Exact { field, text: text.clone() }),
+                    Some((Token::Fuzzy(text, edits), _)) => {
+                        Ok(Query::Fuzzy { field, text: text.clone(), edits: *edits })
+                    }
                     Some((Token::Phrase(words, slop), _)) => Ok(phrase(field, words, *slop)),
                     Some((Token::Open, open)) => self.group(Some((*inner, *position)), *open),
                     // The lexer puts a value after every field.
@@ -194,6 +202,8 @@ fn starts_primary(token: &Token) -> bool {
         Token::Open
             | Token::Word(_)
             | Token::Prefix(_)
+            | Token::Exact(_)
+            | Token::Fuzzy(..)
             | Token::Phrase(..)
             | Token::Created(..)
             | Token::Field(_)

@@ -430,11 +430,38 @@ fn misplaced_stars() {
 }
 
 #[test]
-fn fuzzy_tildes() {
-    let e = fails("mine~2", 4, "no fuzzy search");
-    assert!(e.hint.unwrap().contains("\"cluster munitions\"~5"));
-    fails("a mine~", 6, "no fuzzy search");
-    fails("tag:PREL~1", 8, "no fuzzy search");
+fn fuzzy_words_and_their_limits() {
+    let fuzzy = |field, text: &str, edits| Query::Fuzzy { field, text: text.into(), edits };
+    assert_eq!(parsed("Qadhafi~"), fuzzy(None, "Qadhafi", 1));
+    assert_eq!(parsed("Qadhafi~1"), fuzzy(None, "Qadhafi", 1));
+    assert_eq!(parsed("subject:Qadhafi~2"), fuzzy(Some(Field::Subject), "Qadhafi", 2));
+    assert_eq!(parsed("Qadhafi~").to_string(), "Qadhafi~1");
+    let e = fails("mine~3", 4, "at most 2 edits");
+    assert!(e.hint.unwrap().contains("mine~2"));
+    fails("a mine~12", 6, "at most 2 edits");
+    fails("mine~0", 4, "allows no difference");
+    fails("ab~", 0, "at least 3 letters");
+    let e = fails("=mine~", 0, "contradict");
+    assert!(e.hint.unwrap().contains("=mine or mine~1"));
+    // a phrase's `~` is still its proximity
+    assert_eq!(
+        parsed("\"cluster munitions\"~5"),
+        Query::Phrase { field: None, words: vec!["cluster".into(), "munitions".into()], slop: 5 }
+    );
+}
+
+#[test]
+fn exact_forms() {
+    assert_eq!(parsed("=munition"), Query::Exact { field: None, text: "munition".into() });
+    assert_eq!(parsed("body:=munition"), Query::Exact { field: Some(Field::Body), text: "munition".into() });
+    assert_eq!(parsed("=munition cluster").to_string(), "=munition cluster");
+    let e = fails("= munition", 0, "directly followed by one word");
+    assert!(e.hint.unwrap().contains("=munition"));
+    let e = fails("=\"cluster munitions\"", 0, "directly followed by one word");
+    assert!(e.hint.unwrap().contains("does not apply to a phrase"));
+    // a word that starts with `=` inside quotes is text
+    assert_eq!(parsed("\"=x\""), word("=x"));
+    assert_eq!(word("=x").to_string(), "\"=x\"");
 }
 
 #[test]

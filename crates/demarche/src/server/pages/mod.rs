@@ -57,7 +57,8 @@ pub(super) fn page(title: &str, query: &str, body: Markup) -> Markup {
                     nav.top { a href="/browse" { "Browse" } " · " a href="/campaign" { "Campaigns" } " · " a href="/attribute" { "Attribute quotes" } " · " a href="/api/openapi.json" { "API" } }
                     details {
                         summary { "Query syntax" }
-                        p { "words · \"a phrase\" · \"a phrase\"~5 · AND OR NOT + - ( ) · prefix* · "
+                        p { "words (accents and case do not matter; munition finds munitions too) · =munition (only that form) · "
+                            "Qadhafi~ Qadhafi~2 (close spellings) · \"a phrase\" · \"a phrase\"~5 · AND OR NOT + - ( ) · prefix* · "
                             "id: tag: origin: from: to: class: caveat: subject: body: ref: signer: · created:2008-01..2009-06" }
                     }
                 }

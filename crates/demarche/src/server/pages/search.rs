@@ -78,6 +78,12 @@ pub async fn search(
                     a href=(url(&[("q", query.clone()), ("sort", "date_asc".into())])) { "oldest" }
                     " · Export: " a href=(export("csv")) { "CSV" } " · " a href=(export("json")) { "JSON" }
                 }
+                @if let Some(s) = &results.did_you_mean {
+                    p.suggestion {
+                        "Did you mean " a href=(url(&[("q", s.query.clone())])) { (s.query) } "? (" (s.total)
+                        @if s.total == 1 { " cable" } @else { " cables" } ")"
+                    }
+                }
                 @if let Some(h) = &results.histogram {
                     figure.histogram {
                         (svg::inline(svg::histogram(h)))

@@ -1,0 +1,109 @@
+//! Search finds what the reader means: accents and case folded, words found
+//! by their stem (and only as written with `=`), close spellings with `~`,
+//! and a better spelling offered when a search finds little. On the shared
+//! corpus.
+
+use archive::{Error, SearchRequest, SearchResults};
+
+use crate::shared::corpus_archive;
+
+fn search(query: &str) -> SearchResults {
+    let (a, _) = corpus_archive();
+    let mut req = SearchRequest::new(query);
+    req.per_page = 100;
+    req.snippets = true;
+    a.search(&req).unwrap_or_else(|e| panic!("{query}: {e}"))
+}
+
+fn total(query: &str) -> u64 {
+    search(query).total
+}
+
+fn refused(query: &str) -> String {
+    let (a, _) = corpus_archive();
+    match a.search(&SearchRequest::new(query)) {
+        Err(e @ (Error::BadRequest(_) | Error::Query(_))) => e.to_string(),
+        other => panic!("{query}: a clear refusal expected, got {other:?}"),
+    }
+}
+
+#[test]
+fn accents_and_case_are_folded_in_queries_as_in_the_index() {
+    assert!(total("Chavez") >= 100, "{}", total("Chavez"));
+    assert_eq!(total("Chávez"), total("Chavez"));
+    assert_eq!(total("CHÁVEZ"), total("chavez"));
+    assert!(total("Sao") >= 30);
+    assert_eq!(total("São"), total("Sao"));
+    assert_eq!(total("Erdoğan"), total("Erdogan"));
+    assert_eq!(total("\"São Paulo\""), total("\"sao paulo\""));
+}
+
+#[test]
+fn a_word_finds_the_words_of_its_stem_and_an_exact_form_only_itself() {
+    let (singular, plural) = (total("munition"), total("munitions"));
+    assert_eq!(singular, plural, "munition and munitions find each other");
+    assert!(singular >= 25, "{singular}");
+    let exact = total("=munition");
+    assert!((1..singular).contains(&exact), "=munition finds only that spelling: {exact} of {singular}");
+    assert_eq!(total("=munitions"), total("body:=munitions OR subject:=munitions"));
+    // phrases work on stems: the singular phrase finds the plural text
+    let r = search("\"cluster munition\"");
+    assert!(
+        r.hits.iter().any(|h| h.id == "08STATE134777"),
+        "{:?}",
+        r.hits.iter().map(|h| &h.id).collect::<Vec<_>>()
+    );
+    assert_eq!(r.total, total("\"cluster munitions\""));
+    // and the snippet highlights the word as published
+    let r = search("munition");
+    let h = r.hits.iter().find(|h| h.id == "08STATE134777").expect("the Kabul demarche");
+    let marked: Vec<String> = h
+        .snippets
+        .iter()
+        .flat_map(|s| s.highlights.iter().map(|&(a, b)| s.text[a..b].to_lowercase()))
+        .collect();
+    assert!(marked.iter().any(|w| w == "munitions"), "{marked:?}");
+    // facets count what the hits are
+    let (a, _) = corpus_archive();
+    let mut req = SearchRequest::new("munition");
+    req.facets = true;
+    let r = a.search(&req).unwrap();
+    let years: u64 = r.facets.unwrap().years.iter().map(|y| y.count).sum();
+    assert_eq!(years, r.total);
+}
+
+#[test]
+fn close_spellings_with_a_tilde() {
+    let plain = total("Qadhafi");
+    let fuzzy = search("Qadhafi~");
+    assert!(fuzzy.total > plain, "Qadhafi~ finds Qaddafi too: {} vs {plain}", fuzzy.total);
+    assert!(total("Qadhafi~2") >= fuzzy.total);
+    let marked: Vec<String> = fuzzy
+        .hits
+        .iter()
+        .flat_map(|h| h.snippets.iter())
+        .flat_map(|s| s.highlights.iter().map(|&(a, b)| s.text[a..b].to_lowercase()))
+        .collect();
+    assert!(
+        marked.iter().any(|w| w != "qadhafi" && w.starts_with("qad")),
+        "close spellings highlighted: {marked:?}"
+    );
+    assert!(refused("Qadhafi~3").contains("at most 2 edits"));
+    assert!(refused("tag:PREL~").contains("close spellings of words of text"));
+    assert!(refused("=\"cluster munitions\"").contains("one word"));
+}
+
+#[test]
+fn a_misspelt_search_is_offered_the_spelling_the_archive_holds() {
+    let r = search("munitoins");
+    assert_eq!(r.total, 0);
+    let s = r.did_you_mean.expect("a suggestion");
+    assert_eq!(s.query, "munitions");
+    assert_eq!(s.total, total("munitions"));
+    let s = search("\"clustre munitions\"").did_you_mean.expect("a suggestion for the phrase");
+    assert_eq!(s.query, "\"cluster munitions\"");
+    assert_eq!(search("Karzia").did_you_mean.map(|s| s.query).as_deref(), Some("karzai"));
+    // a search that finds plenty is left alone
+    assert!(search("munitions").did_you_mean.is_none());
+    assert!(search("karzai").did_you_mean.is_none());
+}
