@@ -98,6 +98,33 @@ fn english() -> &'static frostem::Stemmer {
     &STEMMER
 }
 
+/// The stem of a folded word when it differs from the word, from a
+/// per-thread cache (the words of cables repeat: most are looked up, not
+/// stemmed again).
+fn cached_stem(word: &str) -> Option<std::rc::Rc<str>> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::rc::Rc;
+    /// Words cached per thread before the cache starts again.
+    const CACHED: usize = 200_000;
+    thread_local! {
+        static STEMS: RefCell<HashMap<Box<str>, Option<Rc<str>>>> = RefCell::new(HashMap::new());
+    }
+    STEMS.with(|cell| {
+        let mut map = cell.borrow_mut();
+        if let Some(found) = map.get(word) {
+            return found.clone();
+        }
+        let s = english().stem(word);
+        let stem = (s != word && !s.is_empty()).then(|| Rc::<str>::from(s.as_ref()));
+        if map.len() >= CACHED {
+            map.clear();
+        }
+        map.insert(word.into(), stem.clone());
+        stem
+    })
+}
+
 /// A filter that follows each word with its marked stem, at the same
 /// position, when the stem differs from the word.
 #[derive(Clone, Copy)]
@@ -143,8 +170,7 @@ impl<S: TokenStream> TokenStream for StemBesideStream<S> {
             return false;
         }
         let token = self.inner.token();
-        let s = english().stem(&token.text);
-        if s != token.text.as_str() && !s.is_empty() {
+        if let Some(s) = cached_stem(&token.text) {
             let mut t = token.clone();
             t.text.clear();
             t.text.push(STEM_MARK);

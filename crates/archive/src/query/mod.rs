@@ -346,6 +346,13 @@ impl<'a> Translator<'a> {
         }
         match alternatives.as_slice() {
             [] => Box::new(tantivy::query::EmptyQuery),
+            [one] if self.searcher.is_some() => {
+                let held = self.held(field, std::slice::from_ref(one));
+                match held.first().map(Vec::as_slice) {
+                    Some([]) | None => Box::new(tantivy::query::EmptyQuery),
+                    Some(terms) => any_term(field, terms),
+                }
+            }
             [one] => any_term(field, one),
             many if self.searcher.is_some() => {
                 let held = self.held(field, many);
