@@ -172,6 +172,7 @@ impl Archive {
         tracing::info!(cables = stale.len(), watermark, "index behind the store: catching up");
         let max = self.store.max_latest_version()?;
         self.reindex_cables(&stale, max)?;
+        self.refresh_variants()?;
         Ok(stale.len())
     }
 
@@ -192,6 +193,22 @@ impl Archive {
         prepared.commit()?;
         writer.wait_merging_threads()?;
         index.reload()?;
+        Ok(())
+    }
+
+    /// Learns the spelling groups from the index as it is now and keeps
+    /// them beside it (see [`crate::variants`]).
+    pub(crate) fn refresh_variants(&mut self) -> Result<()> {
+        let index = self.index()?;
+        if index.num_docs() * 10 < index.variants.cables * 11 && index.variants.cables > 0 {
+            return Ok(()); // grown by less than a tenth: the groups stand
+        }
+        let variants = self.learn_variants()?;
+        let dir = self.index_dir();
+        variants.save(&dir)?;
+        if let Some(index) = self.index.as_mut() {
+            index.variants = variants;
+        }
         Ok(())
     }
 

@@ -37,6 +37,7 @@ pub mod ingest;
 pub mod query;
 pub mod reparse;
 pub mod store;
+pub mod variants;
 
 pub use archive::Archive;
 pub use attribute::{AttributeOptions, AttributionReport, Verdict};

@@ -70,6 +70,7 @@ impl Archive {
         if self.index.is_some() && !reindex.is_empty() {
             let watermark = self.index()?.watermark()?;
             self.reindex_cables(&reindex, watermark)?;
+            self.refresh_variants()?;
         }
         report.reindexed = reindex.len() as u64;
         Ok(report)

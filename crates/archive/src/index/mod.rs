@@ -113,6 +113,8 @@ pub struct SearchIndex {
     pub(crate) facet_cache: FacetCache,
     /// Its fields.
     pub fields: Fields,
+    /// The spelling groups learnt from it ([`crate::variants`]), kept beside it.
+    pub variants: crate::variants::Variants,
 }
 
 /// The layout of the documents (which facets, which tokens). Bump it when
@@ -184,7 +186,8 @@ impl SearchIndex {
             }
             Err(e) => return Err(e.into()),
         };
-        Ok(SearchIndex { index, reader, facet_cache: FacetCache::default(), fields })
+        let variants = crate::variants::Variants::load(dir);
+        Ok(SearchIndex { index, reader, facet_cache: FacetCache::default(), fields, variants })
     }
 
     /// The tantivy index.

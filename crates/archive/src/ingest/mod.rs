@@ -285,6 +285,9 @@ impl Archive {
         outcome?;
         writer.wait_merging_threads()?;
         self.index()?.reload()?;
+        if report.new + report.new_versions > 0 {
+            self.refresh_variants()?;
+        }
 
         report.bytes = bytes_read.load(Ordering::Relaxed);
         progress(&Progress {

@@ -61,6 +61,9 @@ pub struct SearchRequest {
     pub histogram: bool,
     /// Compute highlighted snippets.
     pub snippets: bool,
+    /// Search words in the other spellings of their names too
+    /// ([`crate::variants`]). Default true.
+    pub variants: bool,
 }
 
 impl SearchRequest {
@@ -73,6 +76,7 @@ impl SearchRequest {
             sort: Sort::Relevance,
             facets: false,
             histogram: false,
+            variants: true,
             snippets: true,
         }
     }
@@ -143,6 +147,10 @@ pub struct SearchResults {
     pub query: String,
     /// Exact number of matching cables.
     pub total: u64,
+    /// Words also searched in other spellings of their name (none when the
+    /// request turned variants off).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expanded: Vec<Expansion>,
     /// A close spelling of the query's words that finds more cables, when
     /// this one finds few ([`spelling::FEW`] or fewer).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -177,6 +185,31 @@ pub struct Translator<'a> {
     /// Fuzzy words of the body outside a `NOT` and their edits: their
     /// close spellings are highlighted too.
     fuzzy_words: Vec<(String, u8)>,
+    /// The spelling groups to search words in, when asked.
+    variants: Option<&'a crate::variants::Variants>,
+    /// The words searched in their other spellings too.
+    expanded: Vec<Expansion>,
+}
+
+/// A word of the query searched in its other spellings too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Expansion {
+    /// The word as typed.
+    pub word: String,
+    /// The other spellings searched, each with the number of cables whose
+    /// text holds it.
+    pub also: Vec<Spelling>,
+}
+
+/// One spelling of a name and how many cables hold it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Spelling {
+    /// The spelling (folded, lower case).
+    pub word: String,
+    /// Cables whose text holds it.
+    pub cables: u64,
 }
 
 /// How the words of a text field are matched.
@@ -194,7 +227,15 @@ impl<'a> Translator<'a> {
     /// A translator for these fields (words folded and stemmed as
     /// [`crate::index::analysis`] indexes them).
     pub fn new(fields: &'a Fields) -> Translator<'a> {
-        Translator { fields, searcher: None, highlights: Vec::new(), negated: 0, fuzzy_words: Vec::new() }
+        Translator {
+            fields,
+            searcher: None,
+            highlights: Vec::new(),
+            negated: 0,
+            fuzzy_words: Vec::new(),
+            variants: None,
+            expanded: Vec::new(),
+        }
     }
 
     /// A translator for these fields of the index `searcher` reads.
@@ -291,16 +332,12 @@ impl<'a> Translator<'a> {
         Ok(match field {
             None => {
                 let tokens = self.tokens(&joined);
-                let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = vec![
-                    (
-                        Occur::Should,
-                        Box::new(BoostQuery::new(
-                            self.analysed(f.subject, &tokens, slop, form),
-                            SUBJECT_BOOST,
-                        )),
-                    ),
-                    (Occur::Should, self.analysed(f.body, &tokens, slop, form)),
-                ];
+                let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+                for spelling in self.spellings(&joined, tokens, phrase, form) {
+                    let subject = self.analysed(f.subject, &spelling, slop, form);
+                    clauses.push((Occur::Should, Box::new(BoostQuery::new(subject, SUBJECT_BOOST))));
+                    clauses.push((Occur::Should, self.analysed(f.body, &spelling, slop, form)));
+                }
                 // A bare cable id also finds the cable itself.
                 if !phrase && words.len() == 1 {
                     if let Some(id) = looks_like_id(&words[0]) {
@@ -309,13 +346,17 @@ impl<'a> Translator<'a> {
                 }
                 Box::new(BooleanQuery::new(clauses))
             }
-            Some(QField::Subject) => {
+            Some(field @ (QField::Subject | QField::Body)) => {
+                let target = if field == QField::Subject { f.subject } else { f.body };
                 let tokens = self.tokens(&joined);
-                self.analysed(f.subject, &tokens, slop, form)
-            }
-            Some(QField::Body) => {
-                let tokens = self.tokens(&joined);
-                self.analysed(f.body, &tokens, slop, form)
+                let mut each: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+                for spelling in self.spellings(&joined, tokens, phrase, form) {
+                    each.push((Occur::Should, self.analysed(target, &spelling, slop, form)));
+                }
+                match each.len() {
+                    1 => each.pop().map(|(_, q)| q).unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery)),
+                    _ => Box::new(BooleanQuery::new(each)),
+                }
             }
             Some(QField::Origin) => text_query(f.origin, &self.tokens(&joined), slop),
             Some(QField::From) => text_query(f.from, &self.tokens(&joined), slop),
@@ -372,6 +413,50 @@ impl<'a> Translator<'a> {
                 Box::new(tantivy::query::RegexPhraseQuery::new_with_offset_and_slop(field, patterns, slop))
             }
         }
+    }
+
+    /// The spellings a word is searched in: itself, and the other spellings
+    /// of its name ([`crate::variants`]) when the search allows them (a
+    /// word, not a phrase or an exact form); the others are recorded in
+    /// [`Translator::expanded`].
+    fn spellings(&mut self, typed: &str, tokens: Vec<String>, phrase: bool, form: Form) -> Vec<Vec<String>> {
+        let (Some(variants), Some(searcher), [word]) = (self.variants, self.searcher, tokens.as_slice())
+        else {
+            return vec![tokens];
+        };
+        if phrase || form == Form::Exact || !self.negated.is_multiple_of(2) {
+            return vec![tokens];
+        }
+        let others = variants.others(word);
+        if others.is_empty() {
+            return vec![tokens];
+        }
+        let body = self.fields.body;
+        let also = others
+            .iter()
+            .map(|o| Spelling {
+                word: (*o).to_owned(),
+                cables: searcher.doc_freq(&Term::from_field_text(body, o)).unwrap_or(0),
+            })
+            .collect();
+        if !self.expanded.iter().any(|e| e.word == typed) {
+            self.expanded.push(Expansion { word: typed.to_owned(), also });
+        }
+        let mut out = vec![tokens.clone()];
+        out.extend(others.into_iter().map(|o| vec![o.to_owned()]));
+        out
+    }
+
+    /// The words searched in other spellings too, in the query last
+    /// translated.
+    pub fn expanded(&self) -> &[Expansion] {
+        &self.expanded
+    }
+
+    /// Searches the other spellings of names too.
+    pub fn with_variants(mut self, variants: &'a crate::variants::Variants) -> Translator<'a> {
+        self.variants = Some(variants);
+        self
     }
 
     /// Of each position's terms, those the index holds.
@@ -640,6 +725,9 @@ impl Archive {
         let parsed = syntax::parse(&req.query)?;
         let searcher = index.searcher();
         let mut translator = Translator::for_searcher(&index.fields, &searcher);
+        if req.variants {
+            translator = translator.with_variants(&index.variants);
+        }
         let query = translator.translate(&parsed)?;
 
         let mut counted_fields = Vec::new();
@@ -747,6 +835,7 @@ impl Archive {
         };
         Ok(SearchResults {
             query: req.query.clone(),
+            expanded: translator.expanded().to_vec(),
             did_you_mean,
             total: total as u64,
             page: req.page,
@@ -853,7 +942,9 @@ impl Archive {
         let index = self.index()?;
         let parsed = syntax::parse(query)?;
         let searcher = index.searcher();
-        let query = Translator::for_searcher(&index.fields, &searcher).translate(&parsed)?;
+        let query = Translator::for_searcher(&index.fields, &searcher)
+            .with_variants(&index.variants)
+            .translate(&parsed)?;
         let docs = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
         let mut by_segment: std::collections::BTreeMap<u32, Vec<u32>> = std::collections::BTreeMap::new();
         for d in docs {

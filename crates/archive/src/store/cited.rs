@@ -139,3 +139,19 @@ impl Store {
         Ok(st.query_row([id], |r| r.get::<_, Option<i64>>(0)).optional()?)
     }
 }
+
+impl Store {
+    /// Every cable's country tags (latest versions), by cable id.
+    pub fn all_country_tags(&self) -> Result<std::collections::HashMap<String, Vec<String>>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT cable_id, code FROM tags WHERE kind = 'country' ORDER BY cable_id, ordinal")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+        for row in rows {
+            let (id, code) = row?;
+            out.entry(id).or_default().push(code);
+        }
+        Ok(out)
+    }
+}

@@ -6,5 +6,6 @@ mod campaign;
 mod references;
 mod search_table;
 mod shared;
+mod variant_groups;
 mod versions;
 mod what_the_reader_means;

@@ -74,9 +74,14 @@ fn a_word_finds_the_words_of_its_stem_and_an_exact_form_only_itself() {
 
 #[test]
 fn close_spellings_with_a_tilde() {
-    let plain = total("Qadhafi");
+    let (a, _) = corpus_archive();
+    let plain = a.search(&SearchRequest { variants: false, ..SearchRequest::new("Qadhafi") }).unwrap().total;
     let fuzzy = search("Qadhafi~");
-    assert!(fuzzy.total > plain, "Qadhafi~ finds Qaddafi too: {} vs {plain}", fuzzy.total);
+    assert!(
+        fuzzy.total > plain,
+        "Qadhafi~ finds Qaddafi too: {} vs {plain} (Qadhafi in that spelling only)",
+        fuzzy.total
+    );
     assert!(total("Qadhafi~2") >= fuzzy.total);
     let marked: Vec<String> = fuzzy
         .hits
@@ -106,4 +111,27 @@ fn a_misspelt_search_is_offered_the_spelling_the_archive_holds() {
     // a search that finds plenty is left alone
     assert!(search("munitions").did_you_mean.is_none());
     assert!(search("karzai").did_you_mean.is_none());
+}
+
+#[test]
+fn a_name_is_searched_in_the_spellings_the_archive_holds_and_says_so() {
+    let (a, _) = corpus_archive();
+    let only = |q: &str| a.search(&SearchRequest { variants: false, ..SearchRequest::new(q) }).unwrap();
+    let r = search("Gaddafi");
+    let e = r.expanded.iter().find(|e| e.word == "Gaddafi").expect("Gaddafi is searched in other spellings");
+    let also: Vec<&str> = e.also.iter().map(|s| s.word.as_str()).collect();
+    assert!(also.contains(&"qadhafi") && also.contains(&"qaddafi"), "{also:?}");
+    assert!(r.total > only("Gaddafi").total, "the press spelling finds the State Department's");
+    assert_eq!(r.total, total("Qadhafi"), "every spelling finds the same cables");
+    assert!(e.also.iter().all(|s| s.cables > 0));
+    // turned off per request, and by an exact form
+    assert!(only("Gaddafi").expanded.is_empty());
+    assert!(search("=Gaddafi").expanded.is_empty());
+    assert_eq!(search("=Gaddafi").total, only("Gaddafi").total);
+    // two different names stay apart
+    let v = &a.index().unwrap().variants;
+    for (x, y) in [("jamal", "jamil"), ("zhang", "zheng"), ("hariri", "harari"), ("salah", "salih")] {
+        assert!(!v.joined(x, y), "{x} and {y} are two names");
+    }
+    assert!(v.joined("hizballah", "hezbollah") && v.joined("qaida", "qaeda"));
 }

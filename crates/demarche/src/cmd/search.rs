@@ -42,6 +42,10 @@ pub struct SearchArgs {
     /// Show a per-month histogram.
     #[arg(long)]
     pub histogram: bool,
+    /// Search each word in its own spelling only, not in the other
+    /// spellings of its name the archive holds.
+    #[arg(long)]
+    pub no_variants: bool,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -63,6 +67,7 @@ impl SearchArgs {
             facets: self.facets,
             histogram: self.histogram,
             snippets: true,
+            variants: !self.no_variants,
         };
         let r = archive.search(&req)?;
         if self.json {
@@ -72,6 +77,10 @@ impl SearchArgs {
         let tty = stdout_is_terminal();
         let first = (r.page - 1) * r.per_page + 1;
         println!("{} cables match {:?}{}", r.total, r.query, if r.hits.is_empty() { "" } else { ":" });
+        for e in &r.expanded {
+            let also: Vec<String> = e.also.iter().map(|s| format!("{} ({})", s.word, s.cables)).collect();
+            println!("also searched for {}: {} (--no-variants: {} only)", e.word, also.join(", "), e.word);
+        }
         if let Some(s) = &r.did_you_mean {
             println!("did you mean: {}  ({} cables)", s.query, s.total);
         }

@@ -27,6 +27,9 @@ pub struct SearchParams {
     pub facets: Option<bool>,
     /// Per-month histogram.
     pub histogram: Option<bool>,
+    /// Search words in the other spellings of their names the archive
+    /// holds too (`Qadhafi`, `Qaddafi`); default true.
+    pub variants: Option<bool>,
 }
 
 impl SearchParams {
@@ -45,6 +48,7 @@ impl SearchParams {
             facets: self.facets.unwrap_or(false),
             histogram: self.histogram.unwrap_or(false),
             snippets: true,
+            variants: self.variants.unwrap_or(true),
         })
     }
 }

@@ -68,6 +68,7 @@ fn collect(a: &archive::Archive, query: String, sort: Sort) -> archive::Result<E
             facets: false,
             histogram: false,
             snippets: false,
+            variants: true,
         };
         let r = a.search(&req)?;
         total = r.total;

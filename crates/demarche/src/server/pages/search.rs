@@ -78,6 +78,16 @@ pub async fn search(
                     a href=(url(&[("q", query.clone()), ("sort", "date_asc".into())])) { "oldest" }
                     " · Export: " a href=(export("csv")) { "CSV" } " · " a href=(export("json")) { "JSON" }
                 }
+                @for e in &results.expanded {
+                    p.expanded.meta {
+                        "Also searched: "
+                        @for (i, s) in e.also.iter().enumerate() {
+                            @if i > 0 { ", " }
+                            (s.word) " (" (s.cables) ")"
+                        }
+                        ": " a href=(url(&[("q", query.clone()), ("variants", "false".into())])) { "search only " (e.word) }
+                    }
+                }
                 @if let Some(s) = &results.did_you_mean {
                     p.suggestion {
                         "Did you mean " a href=(url(&[("q", s.query.clone())])) { (s.query) } "? (" (s.total)
