@@ -188,7 +188,7 @@ struct Evidence {
     /// (`tag:LY`): where it belongs.
     stations: BTreeMap<String, u32>,
     /// The ids of the cables holding it, sorted.
-    ids: Vec<String>,
+    ids: Vec<std::rc::Rc<str>>,
     /// Occurrences seen in mixed-case text: capitalised, and in all.
     capitalised: u32,
     seen: u32,
@@ -224,7 +224,7 @@ fn vowel_apart(a: &str, b: &str) -> Option<bool> {
 }
 
 /// How many ids two sorted lists share.
-fn shared(a: &[String], b: &[String]) -> usize {
+fn shared(a: &[std::rc::Rc<str>], b: &[std::rc::Rc<str>]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -384,6 +384,9 @@ impl Archive {
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(body)?;
             let Some(column) = segment.fast_fields().str("id")? else { continue };
+            // each document's id, read from the column once (reading one
+            // decompresses a block of the column)
+            let mut id_of: HashMap<u32, std::rc::Rc<str>> = HashMap::new();
             let mut stream = inverted.terms().stream().map_err(|e| Error::io("search index terms", e))?;
             while stream.advance() {
                 let Some(e) = std::str::from_utf8(stream.key()).ok().and_then(|k| words.get_mut(k)) else {
@@ -395,11 +398,24 @@ impl Archive {
                 let mut doc = postings.doc();
                 while doc != tantivy::TERMINATED {
                     if !segment.is_deleted(doc) {
-                        let ord = column.term_ords(doc).next();
-                        if let Some(ord) = ord {
-                            column.ord_to_str(ord, &mut buf).map_err(|e| Error::io("index id column", e))?;
-                            e.ids.push(buf.clone());
-                        }
+                        let id = match id_of.get(&doc) {
+                            Some(id) => Some(id.clone()),
+                            None => {
+                                let ord = column.term_ords(doc).next();
+                                match ord {
+                                    Some(ord) => {
+                                        column
+                                            .ord_to_str(ord, &mut buf)
+                                            .map_err(|e| Error::io("index id column", e))?;
+                                        let id: std::rc::Rc<str> = buf.as_str().into();
+                                        id_of.insert(doc, id.clone());
+                                        Some(id)
+                                    }
+                                    None => None,
+                                }
+                            }
+                        };
+                        e.ids.extend(id);
                     }
                     doc = postings.advance();
                 }
@@ -416,7 +432,7 @@ impl Archive {
                         *e.stations.entry(r.station().to_owned()).or_default() += 1;
                     }
                 }
-                for code in tags.get(id).into_iter().flatten() {
+                for code in tags.get(&**id).into_iter().flatten() {
                     *e.stations.entry(format!("tag:{code}")).or_default() += 1;
                 }
             }
