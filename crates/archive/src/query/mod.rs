@@ -3,6 +3,7 @@
 //! facets, per-month histogram, highlighted snippets).
 
 pub mod facets;
+mod guard;
 mod ranked;
 mod snippets;
 pub mod spelling;
@@ -708,6 +709,10 @@ fn year_counts(tally: &FacetTally) -> Vec<FacetCount> {
 impl Archive {
     /// Runs a search.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        guard::guarded(|| self.search_unguarded(req))
+    }
+
+    fn search_unguarded(&self, req: &SearchRequest) -> Result<SearchResults> {
         if req.per_page == 0 || req.per_page > MAX_PER_PAGE {
             return Err(Error::BadRequest(format!("page size must be between 1 and {MAX_PER_PAGE}")));
         }
@@ -939,6 +944,10 @@ impl Archive {
     /// id column (no stored documents are loaded): what a whole-result
     /// analysis such as a [campaign](crate::campaign) starts from.
     pub fn matching_ids(&self, query: &str) -> Result<Vec<String>> {
+        guard::guarded(|| self.matching_ids_unguarded(query))
+    }
+
+    fn matching_ids_unguarded(&self, query: &str) -> Result<Vec<String>> {
         let index = self.index()?;
         let parsed = syntax::parse(query)?;
         let searcher = index.searcher();
