@@ -258,12 +258,6 @@ impl<'a> Translator<'a> {
         Ok(out)
     }
 
-    /// The body terms of the query last translated (outside `NOT`s), for
-    /// highlighting.
-    pub fn highlights(&self) -> &[Term] {
-        &self.highlights
-    }
-
     fn tokens(&mut self, text: &str) -> Vec<String> {
         crate::index::analysis::folded_words(text)
     }

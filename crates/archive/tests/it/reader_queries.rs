@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 
 use serde::Deserialize;
 
-use crate::shared::corpus_archive;
+use crate::shared::{corpus_archive, labelled};
 
 /// The recall the default search reached over the table when it was made
 /// (0.593; exact forms 0.438), asserted so that it does not fall back.
@@ -33,13 +33,7 @@ struct Case {
 }
 
 fn cases() -> Vec<Case> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/reader-queries.jsonl");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| serde_json::from_str(l).unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), i + 1)))
-        .collect()
+    labelled("reader-queries.jsonl")
 }
 
 /// The query with every bare word in its exact form (`=word`).

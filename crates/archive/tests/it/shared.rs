@@ -52,3 +52,15 @@ pub fn corpus_archive() -> (Archive, &'static IngestReport) {
     let b = built();
     (Archive::open(&b.dir).expect("open corpus archive"), &b.report)
 }
+
+/// The records of a labelled set, `tests/data/NAME` (one JSON object a
+/// line; blank lines skipped), with the file and line of any bad one.
+pub fn labelled<T: serde::de::DeserializeOwned>(name: &str) -> Vec<T> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), i + 1)))
+        .collect()
+}

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::shared::corpus_archive;
+use crate::shared::{corpus_archive, labelled};
 
 /// The precision the joins are to reach (a wrong variant pollutes every
 /// search) and the recall of the labelled pairs: the targets, printed
@@ -34,13 +34,7 @@ struct Group {
 }
 
 fn groups() -> Vec<Group> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/variant-groups.jsonl");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| serde_json::from_str(l).unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), i + 1)))
-        .collect()
+    labelled("variant-groups.jsonl")
 }
 
 #[test]
