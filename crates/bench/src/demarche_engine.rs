@@ -27,7 +27,10 @@ pub fn ingest(bin: &Path, dir: &Path, corpus: &Path) -> Result<EngineRun> {
         load_seconds: Some(m.elapsed.as_secs_f64()),
         disk_bytes: Some(process::disk_size(dir)),
         load_peak_rss_bytes: Some(m.peak_rss),
-        notes: vec!["load = `demarche ingest cables.csv` end to end: parsing every cable from the raw CSV, store, index".into()],
+        notes: vec![
+            "load = `demarche ingest cables.csv` end to end: parsing every cable from the raw CSV, store, index".into(),
+            WORD_FORMS_NOTE.into(),
+        ],
         queries: Vec::new(),
     })
 }
@@ -40,7 +43,7 @@ pub fn reused(dir: &Path) -> Result<EngineRun> {
         version: format!("demarche {} (tantivy, SQLite)", env!("CARGO_PKG_VERSION")),
         cables: a.store().cable_count()?,
         disk_bytes: Some(process::disk_size(dir)),
-        notes: vec!["archive of an earlier run reused: no load figures".into()],
+        notes: vec!["archive of an earlier run reused: no load figures".into(), WORD_FORMS_NOTE.into()],
         ..EngineRun::default()
     })
 }
@@ -71,9 +74,16 @@ pub fn export_peer_data(dir: &Path, out: &Path) -> Result<u64> {
     Ok(n)
 }
 
+/// How the mix's words are matched: as written (folded), without stems or
+/// other spellings, the question the peers answer (they index the same text
+/// lowercased, without stemming), so that hit counts can be compared.
+pub const WORD_FORMS_NOTE: &str = "words matched as written, as the peers index them (`stem=false`, `variants=false`): demarche's default search also matches stems and other spellings of names, and finds more";
+
 fn request(q: &crate::mix::MixQuery) -> SearchRequest {
     let mut r = SearchRequest::new(q.demarche.clone());
     r.facets = q.facets;
+    r.stemming = false;
+    r.variants = false;
     r
 }
 
@@ -134,7 +144,7 @@ pub fn query_served(bin: &Path, dir: &Path, mix: &Mix, repeat: Repeat, load_seco
     let mut paths = Vec::new();
     for q in &mix.queries {
         let path = format!(
-            "/api/search?q={}{}",
+            "/api/search?q={}&stem=false&variants=false{}",
             demarche::loadgen::encode(&q.demarche),
             if q.facets { "&facets=true" } else { "" }
         );

@@ -280,6 +280,38 @@ async fn search_page_draws_the_histogram_and_cable_page_the_graph() {
 }
 
 #[tokio::test]
+async fn exact_word_forms_hold_across_the_api_the_page_its_links_and_the_export() {
+    let count = |body: &str| json(body)["total"].as_u64().unwrap();
+    let stemmed = count(&get("/api/search?q=munition").await.2);
+    let exact = count(&get("/api/search?q=munition&stem=false").await.2);
+    assert_eq!(
+        exact,
+        count(&get("/api/search?q=%3Dmunition").await.2),
+        "stem=false reads munition as =munition"
+    );
+    assert!(exact < stemmed, "{exact} < {stemmed}");
+    let (_, _, page) = get("/?q=munition&stem=false&variants=false").await;
+    assert!(page.contains(&format!("{exact} cable")), "the page counts what the API counts");
+    // every link that keeps the query keeps how its words are matched
+    let links: Vec<&str> = page.split("href=\"").skip(1).filter_map(|s| s.split('"').next()).collect();
+    let kept: Vec<&&str> =
+        links.iter().filter(|l| l.contains("q=munition") && !l.contains("/cable/")).collect();
+    assert!(kept.len() >= 5, "sorts, facets and exports: {kept:?}");
+    let switch = links.iter().filter(|l| l.contains("q=munition") && !l.contains("stem=false")).count();
+    assert_eq!(switch, 1, "only the switch back to word forms drops stem=false: {kept:?}");
+    assert!(kept.iter().all(|l| l.contains("variants=false")), "{kept:?}");
+    assert!(page.contains("match word forms"));
+    let (_, h, _) = get("/export?q=munition&stem=false&format=json").await;
+    assert_eq!(
+        h["x-total-count"].to_str().unwrap(),
+        exact.to_string(),
+        "the export exports what was counted"
+    );
+    let (_, _, page) = get("/?q=munition").await;
+    assert!(page.contains("exact word forms only") && page.contains("stem=false"));
+}
+
+#[tokio::test]
 async fn browse_by_every_facet_links_to_searches() {
     let (s, _, body) = get("/browse").await;
     assert_eq!(s, StatusCode::OK);

@@ -65,6 +65,10 @@ pub struct SearchRequest {
     /// Search words in the other spellings of their names too
     /// ([`crate::variants`]). Default true.
     pub variants: bool,
+    /// Match words by their stem (`ratify` finds `ratified`). Default
+    /// true; false searches every word as written (folded), as `=word`
+    /// does for one word.
+    pub stemming: bool,
 }
 
 impl SearchRequest {
@@ -78,6 +82,7 @@ impl SearchRequest {
             facets: false,
             histogram: false,
             variants: true,
+            stemming: true,
             snippets: true,
         }
     }
@@ -190,6 +195,8 @@ pub struct Translator<'a> {
     variants: Option<&'a crate::variants::Variants>,
     /// The words searched in their other spellings too.
     expanded: Vec<Expansion>,
+    /// Plain words and phrases match by stem (else as written).
+    stemming: bool,
 }
 
 /// A word of the query searched in its other spellings too.
@@ -236,6 +243,7 @@ impl<'a> Translator<'a> {
             fuzzy_words: Vec::new(),
             variants: None,
             expanded: Vec::new(),
+            stemming: true,
         }
     }
 
@@ -267,12 +275,16 @@ impl<'a> Translator<'a> {
         Ok(match q {
             Query::All => Box::new(AllQuery),
             Query::Term { field, text } => {
-                self.words(*field, std::slice::from_ref(text), 0, false, Form::Stem)?
+                let form = self.plain_form();
+                self.words(*field, std::slice::from_ref(text), 0, false, form)?
             }
             Query::Exact { field, text } => {
                 self.words(*field, std::slice::from_ref(text), 0, false, Form::Exact)?
             }
-            Query::Phrase { field, words, slop } => self.words(*field, words, *slop, true, Form::Stem)?,
+            Query::Phrase { field, words, slop } => {
+                let form = self.plain_form();
+                self.words(*field, words, *slop, true, form)?
+            }
             Query::Prefix { field, prefix } => self.prefix(*field, prefix)?,
             Query::Fuzzy { field, text, edits } => self.fuzzy(*field, text, *edits)?,
             Query::Created { from, until } => {
@@ -446,6 +458,22 @@ impl<'a> Translator<'a> {
     /// translated.
     pub fn expanded(&self) -> &[Expansion] {
         &self.expanded
+    }
+
+    /// Matches plain words and phrases as written (folded), not by stem:
+    /// every word of the query is read as `=word`.
+    pub fn without_stemming(mut self) -> Translator<'a> {
+        self.stemming = false;
+        self
+    }
+
+    /// How a plain word or phrase is matched.
+    fn plain_form(&self) -> Form {
+        if self.stemming {
+            Form::Stem
+        } else {
+            Form::Exact
+        }
     }
 
     /// Searches the other spellings of names too.
@@ -726,6 +754,9 @@ impl Archive {
         let mut translator = Translator::for_searcher(&index.fields, &searcher);
         if req.variants {
             translator = translator.with_variants(&index.variants);
+        }
+        if !req.stemming {
+            translator = translator.without_stemming();
         }
         let query = translator.translate(&parsed)?;
 

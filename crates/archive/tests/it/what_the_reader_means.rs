@@ -73,6 +73,27 @@ fn a_word_finds_the_words_of_its_stem_and_an_exact_form_only_itself() {
 }
 
 #[test]
+fn a_search_without_stemming_reads_every_word_as_written() {
+    let (a, _) = corpus_archive();
+    let exact = |q: &str| {
+        let req = SearchRequest { stemming: false, variants: false, ..SearchRequest::new(q) };
+        a.search(&req).unwrap_or_else(|e| panic!("{q}: {e}")).total
+    };
+    // each word as its `=` form, phrases too, while operators still work
+    assert_eq!(exact("munition"), total("=munition"));
+    assert!(exact("munition") < total("munition"));
+    assert_eq!(exact("ratify AND munitions"), total("=ratify AND =munitions"));
+    let phrase = exact("\"cluster munition\"");
+    assert!(phrase < total("\"cluster munition\""), "the singular phrase is not the plural one: {phrase}");
+    let plural = exact("\"cluster munitions\"");
+    assert!(plural >= 5 && plural <= total("\"cluster munitions\""), "{plural}");
+    // folding still applies: the reader's accents are not part of the form
+    assert_eq!(exact("Chávez"), exact("chavez"));
+    // prefixes and close spellings are unaffected
+    assert_eq!(exact("ratif*"), total("ratif*"));
+}
+
+#[test]
 fn close_spellings_with_a_tilde() {
     let (a, _) = corpus_archive();
     let plain = a.search(&SearchRequest { variants: false, ..SearchRequest::new("Qadhafi") }).unwrap().total;

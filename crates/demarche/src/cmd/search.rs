@@ -46,6 +46,10 @@ pub struct SearchArgs {
     /// spellings of its name the archive holds.
     #[arg(long)]
     pub no_variants: bool,
+    /// Match every word as written (folded), not by its stem: `ratify`
+    /// finds only `ratify` (one word: `=ratify`).
+    #[arg(long)]
+    pub exact: bool,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -68,6 +72,7 @@ impl SearchArgs {
             histogram: self.histogram,
             snippets: true,
             variants: !self.no_variants,
+            stemming: !self.exact,
         };
         let r = archive.search(&req)?;
         if self.json {

@@ -30,6 +30,9 @@ pub struct SearchParams {
     /// Search words in the other spellings of their names the archive
     /// holds too (`Qadhafi`, `Qaddafi`); default true.
     pub variants: Option<bool>,
+    /// Match words by their stem (`ratify` finds `ratified`); false
+    /// searches every word as written. Default true.
+    pub stem: Option<bool>,
 }
 
 impl SearchParams {
@@ -49,6 +52,7 @@ impl SearchParams {
             histogram: self.histogram.unwrap_or(false),
             snippets: true,
             variants: self.variants.unwrap_or(true),
+            stemming: self.stem.unwrap_or(true),
         })
     }
 }

@@ -23,6 +23,11 @@ pub struct ExportParams {
     pub sort: Option<String>,
     /// `csv` (default) or `json`.
     pub format: Option<String>,
+    /// Search words in the other spellings of their names too (as
+    /// `/api/search`); default true.
+    pub variants: Option<bool>,
+    /// Match words by their stem (as `/api/search`); default true.
+    pub stem: Option<bool>,
 }
 
 /// One exported hit.
@@ -55,8 +60,15 @@ pub struct Export {
     pub rows: Vec<ExportRow>,
 }
 
+/// How the export's search matches words: as the search page it came from.
+#[derive(Debug, Clone, Copy)]
+struct WordForms {
+    variants: bool,
+    stemming: bool,
+}
+
 /// Runs the search page by page (no snippets) up to [`MAX_EXPORT`] hits.
-fn collect(a: &archive::Archive, query: String, sort: Sort) -> archive::Result<Export> {
+fn collect(a: &archive::Archive, query: String, sort: Sort, forms: WordForms) -> archive::Result<Export> {
     let mut rows = Vec::new();
     let mut total = 0;
     for page in 1.. {
@@ -68,7 +80,8 @@ fn collect(a: &archive::Archive, query: String, sort: Sort) -> archive::Result<E
             facets: false,
             histogram: false,
             snippets: false,
-            variants: true,
+            variants: forms.variants,
+            stemming: forms.stemming,
         };
         let r = a.search(&req)?;
         total = r.total;
@@ -132,7 +145,8 @@ pub async fn export(
         "json" => false,
         other => return Err(HttpError::bad_request(format!("format {other:?}: use csv or json"))),
     };
-    let e = state.with_archive(move |a| collect(a, query, sort)).await?;
+    let forms = WordForms { variants: p.variants.unwrap_or(true), stemming: p.stem.unwrap_or(true) };
+    let e = state.with_archive(move |a| collect(a, query, sort, forms)).await?;
     let total = e.total.to_string();
     let truncated = if e.truncated { "true" } else { "false" };
     let (body, mime, name) = if csv {

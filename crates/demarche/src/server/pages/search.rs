@@ -41,13 +41,39 @@ pub async fn search(
         Err(e) => return error_page(e, &query),
     };
     let sort = p.sort.clone().unwrap_or_default();
+    // How words were matched, carried by every link of the page (sorts,
+    // facets, pages, exports) so that they all count the same cables.
+    let mut forms: Vec<(&str, String)> = Vec::new();
+    if p.variants == Some(false) {
+        forms.push(("variants", "false".into()));
+    }
+    if p.stem == Some(false) {
+        forms.push(("stem", "false".into()));
+    }
+    let link = |params: &[(&str, String)]| {
+        let mut all = params.to_vec();
+        all.extend(forms.iter().cloned());
+        url(&all)
+    };
+    let stem_switch = if p.stem == Some(false) {
+        let mut params = vec![("q", query.clone()), ("sort", sort.clone())];
+        if p.variants == Some(false) {
+            params.push(("variants", "false".into()));
+        }
+        ("match word forms (ratify, ratified)", url(&params))
+    } else {
+        (
+            "exact word forms only",
+            link(&[("q", query.clone()), ("sort", sort.clone()), ("stem", "false".into())]),
+        )
+    };
     let results = match state.with_archive(move |a| a.search(&req)).await {
         Ok(r) => r,
         Err(e) => return error_page(e, &query),
     };
     let pages = (results.total as usize).div_ceil(results.per_page).max(1);
     let export = |format: &str| {
-        url(&[("q", query.clone()), ("sort", sort.clone()), ("format", format.into())])
+        link(&[("q", query.clone()), ("sort", sort.clone()), ("format", format.into())])
             .replacen("/?", "/export?", 1)
     };
     let body = html! {
@@ -63,7 +89,7 @@ pub async fn search(
                                 @for c in list.iter().take(15) {
                                     @let clause = by.query_for(&c.value);
                                     @let on = query.contains(&clause);
-                                    li { a.active[on] href=(url(&[("q", toggle(&query, &clause)), ("sort", sort.clone())])) { (c.value) } " (" (c.count) ")" }
+                                    li { a.active[on] href=(link(&[("q", toggle(&query, &clause)), ("sort", sort.clone())])) { (c.value) } " (" (c.count) ")" }
                                 }
                             }
                         }
@@ -73,10 +99,11 @@ pub async fn search(
             section.results {
                 p.meta {
                     (results.total) @if results.total == 1 { " cable matches" } @else { " cables match" } ". Sort: "
-                    a href=(url(&[("q", query.clone())])) { "relevance" } " · "
-                    a href=(url(&[("q", query.clone()), ("sort", "date".into())])) { "newest" } " · "
-                    a href=(url(&[("q", query.clone()), ("sort", "date_asc".into())])) { "oldest" }
+                    a href=(link(&[("q", query.clone())])) { "relevance" } " · "
+                    a href=(link(&[("q", query.clone()), ("sort", "date".into())])) { "newest" } " · "
+                    a href=(link(&[("q", query.clone()), ("sort", "date_asc".into())])) { "oldest" }
                     " · Export: " a href=(export("csv")) { "CSV" } " · " a href=(export("json")) { "JSON" }
+                    " · " a.forms href=(stem_switch.1) { (stem_switch.0) }
                 }
                 @for e in &results.expanded {
                     p.expanded.meta {
@@ -85,12 +112,12 @@ pub async fn search(
                             @if i > 0 { ", " }
                             (s.word) " (" (s.cables) ")"
                         }
-                        ": " a href=(url(&[("q", query.clone()), ("variants", "false".into())])) { "search only " (e.word) }
+                        ": " a href=(link(&[("q", query.clone()), ("sort", sort.clone()), ("variants", "false".into())])) { "search only " (e.word) }
                     }
                 }
                 @if let Some(s) = &results.did_you_mean {
                     p.suggestion {
-                        "Did you mean " a href=(url(&[("q", s.query.clone())])) { (s.query) } "? (" (s.total)
+                        "Did you mean " a href=(link(&[("q", s.query.clone()), ("sort", sort.clone())])) { (s.query) } "? (" (s.total)
                         @if s.total == 1 { " cable" } @else { " cables" } ")"
                     }
                 }
@@ -109,11 +136,11 @@ pub async fn search(
                 }
                 nav aria-label="Pages" {
                     @if results.page > 1 {
-                        a rel="prev" href=(url(&[("q", query.clone()), ("sort", sort.clone()), ("page", (results.page - 1).to_string())])) { "← previous" } " "
+                        a rel="prev" href=(link(&[("q", query.clone()), ("sort", sort.clone()), ("page", (results.page - 1).to_string())])) { "← previous" } " "
                     }
                     "page " (results.page) " of " (pages)
                     @if results.page < pages {
-                        " " a rel="next" href=(url(&[("q", query.clone()), ("sort", sort.clone()), ("page", (results.page + 1).to_string())])) { "next →" }
+                        " " a rel="next" href=(link(&[("q", query.clone()), ("sort", sort.clone()), ("page", (results.page + 1).to_string())])) { "next →" }
                     }
                 }
             }
