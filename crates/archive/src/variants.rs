@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::IndexRecordOption;
 use tantivy::DocSet;
 
-use crate::index::analysis::{stem, STEM_MARK};
+use crate::index::analysis::stem;
 use crate::{Archive, Error, Result};
 
 /// The file beside the index holding the groups.
@@ -269,10 +269,7 @@ impl Archive {
             let mut stream = inverted.terms().stream().map_err(|e| Error::io("search index terms", e))?;
             while stream.advance() {
                 let k = stream.key();
-                if k.len() < SHORTEST
-                    || k.first() == Some(&(STEM_MARK as u8))
-                    || !k.iter().all(u8::is_ascii_lowercase)
-                {
+                if k.len() < SHORTEST || !k.iter().all(u8::is_ascii_lowercase) {
                     continue;
                 }
                 if let Ok(w) = std::str::from_utf8(k) {

@@ -73,15 +73,14 @@ pub fn schema() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
     };
-    let stemmed = analysed(analysis::STEMMED);
     let text = analysed(analysis::FOLDED);
     let raw = STRING;
     let column = TextOptions::default().set_fast("raw");
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED | FAST),
         version: b.add_u64_field("version", NumericOptions::default().set_stored().set_fast().set_indexed()),
-        subject: b.add_text_field("subject", stemmed.clone()),
-        body: b.add_text_field("body", stemmed),
+        subject: b.add_text_field("subject", text.clone()),
+        body: b.add_text_field("body", text.clone()),
         tag: b.add_text_field("tag", raw.clone()),
         origin: b.add_text_field("origin", text.clone()),
         from: b.add_text_field("from", text.clone()),
@@ -111,6 +110,8 @@ pub struct SearchIndex {
     reader: IndexReader,
     /// Faceted columns of the live segments, read once each.
     pub(crate) facet_cache: FacetCache,
+    /// The forms of words queries looked up, for the segments searched.
+    pub(crate) forms: crate::query::word_forms::FormsCache,
     /// Its fields.
     pub fields: Fields,
     /// The spelling groups learnt from it ([`crate::variants`]), kept beside it.
@@ -120,7 +121,7 @@ pub struct SearchIndex {
 /// The layout of the documents (which facets, which tokens). Bump it when
 /// [`SearchIndex::document`] changes meaning without the schema changing:
 /// indexes of another layout are rebuilt document by document.
-pub const LAYOUT: u32 = 3;
+pub const LAYOUT: u32 = 4;
 
 /// The commit payload recording `watermark`, the highest store version id
 /// indexed, under the current [`LAYOUT`].
@@ -187,7 +188,14 @@ impl SearchIndex {
             Err(e) => return Err(e.into()),
         };
         let variants = crate::variants::Variants::load(dir);
-        Ok(SearchIndex { index, reader, facet_cache: FacetCache::default(), fields, variants })
+        Ok(SearchIndex {
+            index,
+            reader,
+            facet_cache: FacetCache::default(),
+            forms: Default::default(),
+            fields,
+            variants,
+        })
     }
 
     /// The tantivy index.

@@ -8,6 +8,7 @@ mod ranked;
 mod snippets;
 pub mod spelling;
 pub mod syntax;
+pub mod word_forms;
 
 use std::ops::Bound;
 
@@ -197,6 +198,8 @@ pub struct Translator<'a> {
     expanded: Vec<Expansion>,
     /// Plain words and phrases match by stem (else as written).
     stemming: bool,
+    /// Forms of words already looked up in this index.
+    forms_cache: Option<&'a word_forms::FormsCache>,
 }
 
 /// A word of the query searched in its other spellings too.
@@ -244,6 +247,7 @@ impl<'a> Translator<'a> {
             variants: None,
             expanded: Vec::new(),
             stemming: true,
+            forms_cache: None,
         }
     }
 
@@ -341,9 +345,9 @@ impl<'a> Translator<'a> {
                 let tokens = self.tokens(&joined);
                 let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
                 for spelling in self.spellings(&joined, tokens, phrase, form) {
-                    let subject = self.analysed(f.subject, &spelling, slop, form);
+                    let subject = self.analysed(f.subject, &spelling, slop, form)?;
                     clauses.push((Occur::Should, Box::new(BoostQuery::new(subject, SUBJECT_BOOST))));
-                    clauses.push((Occur::Should, self.analysed(f.body, &spelling, slop, form)));
+                    clauses.push((Occur::Should, self.analysed(f.body, &spelling, slop, form)?));
                 }
                 // A bare cable id also finds the cable itself.
                 if !phrase && words.len() == 1 {
@@ -358,7 +362,7 @@ impl<'a> Translator<'a> {
                 let tokens = self.tokens(&joined);
                 let mut each: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
                 for spelling in self.spellings(&joined, tokens, phrase, form) {
-                    each.push((Occur::Should, self.analysed(target, &spelling, slop, form)));
+                    each.push((Occur::Should, self.analysed(target, &spelling, slop, form)?));
                 }
                 match each.len() {
                     1 => each.pop().map(|(_, q)| q).unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery)),
@@ -378,48 +382,43 @@ impl<'a> Translator<'a> {
     }
 
     /// Folded words of the subject or body, by stem or as written; the
-    /// body's terms are kept for highlighting.
-    fn analysed(&mut self, field: Field, tokens: &[String], slop: u32, form: Form) -> Box<dyn TQuery> {
-        use crate::index::analysis::stem_terms;
+    /// body's terms are kept for highlighting. By stem, each word is any of
+    /// its forms the index holds ([`word_forms`]); without an index to look
+    /// them up in, the word as written.
+    fn analysed(
+        &mut self,
+        field: Field,
+        tokens: &[String],
+        slop: u32,
+        form: Form,
+    ) -> Result<Box<dyn TQuery>> {
         let keep = field == self.fields.body && self.negated.is_multiple_of(2);
-        if form == Form::Exact {
-            if keep {
-                self.highlights.extend(tokens.iter().map(|t| Term::from_field_text(field, t)));
-            }
-            return text_query(field, tokens, slop);
-        }
-        let alternatives: Vec<Vec<String>> = tokens.iter().map(|t| stem_terms(t)).collect();
-        if keep {
-            self.highlights.extend(alternatives.iter().flatten().map(|t| Term::from_field_text(field, t)));
-        }
-        match alternatives.as_slice() {
-            [] => Box::new(tantivy::query::EmptyQuery),
-            [one] if self.searcher.is_some() => {
-                let held = self.held(field, std::slice::from_ref(one));
-                match held.first().map(Vec::as_slice) {
-                    Some([]) | None => Box::new(tantivy::query::EmptyQuery),
-                    Some(terms) => any_term(field, terms),
+        let searcher = match (form, self.searcher) {
+            (Form::Stem, Some(searcher)) => searcher,
+            _ => {
+                if keep {
+                    self.highlights.extend(tokens.iter().map(|t| Term::from_field_text(field, t)));
                 }
+                return Ok(text_query(field, tokens, slop));
             }
-            [one] => any_term(field, one),
-            many if self.searcher.is_some() => {
-                let held = self.held(field, many);
-                stem_phrases(field, &held, slop)
-            }
-            many => {
-                // each position: any of its terms (`[~]` is the stem mark,
-                // written as a class so that no escape is needed)
-                let patterns: Vec<(usize, String)> = many
-                    .iter()
-                    .enumerate()
-                    .map(|(i, terms)| {
-                        let each: Vec<String> = terms.iter().map(|t| regex_escape_term(t)).collect();
-                        (i, each.join("|"))
-                    })
-                    .collect();
-                Box::new(tantivy::query::RegexPhraseQuery::new_with_offset_and_slop(field, patterns, slop))
-            }
+        };
+        let mut positions: Vec<Vec<String>> = Vec::with_capacity(tokens.len());
+        for t in tokens {
+            let forms = match self.forms_cache {
+                Some(cache) => cache.forms(searcher, field, t)?.as_ref().clone(),
+                None => word_forms::forms(searcher, field, t)?,
+            };
+            positions.push(forms);
         }
+        if keep {
+            self.highlights.extend(positions.iter().flatten().map(|t| Term::from_field_text(field, t)));
+        }
+        Ok(match positions.as_slice() {
+            [] => Box::new(tantivy::query::EmptyQuery),
+            [one] if one.is_empty() => Box::new(tantivy::query::EmptyQuery),
+            [one] => any_term(field, one),
+            many => stem_phrases(field, many, slop),
+        })
     }
 
     /// The spellings a word is searched in: itself, and the other spellings
@@ -476,25 +475,16 @@ impl<'a> Translator<'a> {
         }
     }
 
+    /// Remembers the forms of words looked up in this index.
+    pub fn with_forms_cache(mut self, cache: &'a word_forms::FormsCache) -> Translator<'a> {
+        self.forms_cache = Some(cache);
+        self
+    }
+
     /// Searches the other spellings of names too.
     pub fn with_variants(mut self, variants: &'a crate::variants::Variants) -> Translator<'a> {
         self.variants = Some(variants);
         self
-    }
-
-    /// Of each position's terms, those the index holds.
-    fn held(&self, field: Field, positions: &[Vec<String>]) -> Vec<Vec<String>> {
-        let Some(searcher) = self.searcher else { return positions.to_vec() };
-        positions
-            .iter()
-            .map(|terms| {
-                terms
-                    .iter()
-                    .filter(|t| searcher.doc_freq(&Term::from_field_text(field, t)).is_ok_and(|n| n > 0))
-                    .cloned()
-                    .collect()
-            })
-            .collect()
     }
 
     /// Words within `edits` edits of `text`, in a field of words.
@@ -751,7 +741,8 @@ impl Archive {
         let index = self.index()?;
         let parsed = syntax::parse(&req.query)?;
         let searcher = index.searcher();
-        let mut translator = Translator::for_searcher(&index.fields, &searcher);
+        let mut translator =
+            Translator::for_searcher(&index.fields, &searcher).with_forms_cache(&index.forms);
         if req.variants {
             translator = translator.with_variants(&index.variants);
         }
@@ -857,7 +848,9 @@ impl Archive {
         };
         let did_you_mean = match respelled {
             Some(better) => {
-                let q = Translator::for_searcher(&index.fields, &searcher).translate(&better)?;
+                let q = Translator::for_searcher(&index.fields, &searcher)
+                    .with_forms_cache(&index.forms)
+                    .translate(&better)?;
                 let n = searcher.search(&q, &Count)? as u64;
                 (n > total as u64).then(|| spelling::Suggestion { query: better.to_string(), total: n })
             }
@@ -977,6 +970,7 @@ impl Archive {
         let parsed = syntax::parse(query)?;
         let searcher = index.searcher();
         let query = Translator::for_searcher(&index.fields, &searcher)
+            .with_forms_cache(&index.forms)
             .with_variants(&index.variants)
             .translate(&parsed)?;
         let docs = searcher.search(&query, &tantivy::collector::DocSetCollector)?;

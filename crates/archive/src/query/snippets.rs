@@ -25,7 +25,7 @@ pub struct Snippets {
 
 impl Snippets {
     /// The snippet maker for the `terms` a query looks for in `field`
-    /// (words and marked stems), or `None` when the query has no words in
+    /// (the forms of its words), or `None` when the query has no words in
     /// that field (a `tag:` or date filter alone).
     pub fn new(searcher: &Searcher, terms: &[tantivy::Term], field: Field) -> Result<Option<Snippets>> {
         let terms: Vec<&tantivy::Term> = terms.iter().filter(|t| t.field() == field).collect();
@@ -73,17 +73,12 @@ fn window<'t>(text: &'t str, words: &[String]) -> Option<&'t str> {
         if w.is_empty() {
             continue;
         }
-        // a marked stem (`~munit`) is the start of a word
-        let (w, stem) = match w.strip_prefix(crate::index::analysis::STEM_MARK) {
-            Some(stem) => (stem, true),
-            None => (w.as_str(), false),
-        };
         let mut from = 0;
         while let Some(found) = lower.get(from..).and_then(|rest| rest.find(w)) {
             let at = from + found;
             let end = at + w.len();
             let starts = at == 0 || !is_word(bytes[at - 1]);
-            let ends = stem || end >= bytes.len() || !is_word(bytes[end]);
+            let ends = end >= bytes.len() || !is_word(bytes[end]);
             if starts && ends {
                 let mut a = at.saturating_sub(WINDOW);
                 let mut b = (end + WINDOW).min(text.len());

@@ -8,7 +8,7 @@ use tantivy::schema::Field;
 use tantivy::Searcher;
 
 use super::syntax::Query;
-use crate::index::analysis::{folded_words, STEM_MARK};
+use crate::index::analysis::folded_words;
 use crate::Result;
 
 /// A better-spelled query offered when a search finds little.
@@ -36,8 +36,7 @@ pub struct CloseTerm {
 }
 
 /// The words of `field` within `edits` edits of `word` (folded), nearest
-/// first, then most frequent; `word` itself excluded. Marked stems are not
-/// words and are skipped. Reads the whole term dictionary: meant for the
+/// first, then most frequent; `word` itself excluded. Reads the whole term dictionary: meant for the
 /// rare search that asks (a fuzzy word, a search that found little).
 pub fn close_terms(searcher: &Searcher, field: Field, word: &str, edits: u8) -> Result<Vec<CloseTerm>> {
     let mut found: BTreeMap<String, (u64, usize)> = BTreeMap::new();
@@ -48,10 +47,7 @@ pub fn close_terms(searcher: &Searcher, field: Field, word: &str, edits: u8) -> 
         let mut stream = inverted.terms().stream().map_err(|e| crate::Error::io("search index terms", e))?;
         while stream.advance() {
             let key = stream.key();
-            if key.first() == Some(&(STEM_MARK as u8))
-                || key.len().abs_diff(len) > cap
-                || key == word.as_bytes()
-            {
+            if key.len().abs_diff(len) > cap || key == word.as_bytes() {
                 continue;
             }
             if let Some(d) = cable::edit_distance(key, word.as_bytes(), cap) {
