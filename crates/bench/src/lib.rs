@@ -14,6 +14,7 @@ pub mod peers;
 pub mod process;
 pub mod report;
 pub mod run;
+pub mod tantivy_raw;
 
 /// The real cables under the shared data directory.
 pub fn corpus_dir(shared: &Path) -> PathBuf {

@@ -28,6 +28,37 @@ pub struct MixQuery {
     /// Ask for facet counts.
     #[serde(default)]
     pub facets: bool,
+    /// The text part in Xapian's query syntax (tantivy's parser reads it
+    /// too), when there is one.
+    #[serde(default)]
+    pub xapian: Option<String>,
+    /// The text part in tantivy's query syntax, where it differs from
+    /// the Xapian form (tantivy reads `a AND NOT b` as nothing: `a -b`).
+    #[serde(default)]
+    pub tantivy: Option<String>,
+    /// Metadata conditions, as the peers apply them natively.
+    #[serde(default)]
+    pub filter: Option<Filter>,
+}
+
+/// A mix query's metadata conditions (all must hold).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Filter {
+    /// A TAGS code.
+    #[serde(default)]
+    pub tag: Option<String>,
+    /// An origin, exactly.
+    #[serde(default)]
+    pub origin: Option<String>,
+    /// A classification level (`SECRET`).
+    #[serde(default)]
+    pub classification: Option<String>,
+    /// First day, `YYYY-MM-DD`, included.
+    #[serde(default)]
+    pub created_from: Option<String>,
+    /// Last day, `YYYY-MM-DD`, included.
+    #[serde(default)]
+    pub created_to: Option<String>,
 }
 
 impl Mix {
@@ -41,7 +72,7 @@ impl Mix {
 /// One engine's figures for the whole run.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct EngineRun {
-    /// Engine name (`demarche`, `demarche-http`, `sqlite`, `postgres`, `xapian`, `ripgrep`).
+    /// Engine name (one of [`crate::run::ENGINES`]).
     pub engine: String,
     /// Version of the engine.
     #[serde(default)]

@@ -118,6 +118,24 @@ pub fn p50_ratio(demarche: &EngineRun, peer: &EngineRun) -> Option<(f64, usize)>
     (!logs.is_empty()).then(|| ((logs.iter().sum::<f64>() / logs.len() as f64).exp(), logs.len()))
 }
 
+/// The median of an engine's per-query p50 (queries it ran).
+fn median(e: &EngineRun) -> f64 {
+    let mut v: Vec<f64> = e.queries.iter().filter(|q| !q.skipped).map(|q| q.p50_ms).collect();
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// The query whose p50 is the most times `base`'s in `run`, and that ratio.
+fn slowest_ratio(run: &EngineRun, base: &EngineRun, mix: &Mix) -> Option<(String, f64)> {
+    run.queries
+        .iter()
+        .zip(&base.queries)
+        .zip(&mix.queries)
+        .filter(|((r, b), _)| !r.skipped && !b.skipped && b.p50_ms > 0.0)
+        .map(|((r, b), q)| (q.name.clone(), r.p50_ms / b.p50_ms))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
 impl Results {
     /// A section heading and the head of a table with a column per engine.
     fn engine_table_head(&self, s: &mut String, title: &str) {
@@ -186,17 +204,33 @@ impl Results {
                 }
             }
             let worst = d.queries.iter().map(|q| q.p99_ms).fold(0.0, f64::max);
-            let median_p50 = {
-                let mut v: Vec<f64> = d.queries.iter().map(|q| q.p50_ms).collect();
-                v.sort_by(f64::total_cmp);
-                v.get(v.len() / 2).copied().unwrap_or(0.0)
-            };
+            let median_p50 = median(d);
             let _ = writeln!(
                 s,
                 "\ndemarche embedded: median of the per-query p50 {} ms, worst per-query p99 {} ms.",
                 ms(median_p50),
                 ms(worst)
             );
+            if let Some(raw) = self.engines.iter().find(|e| e.engine == "tantivy-raw") {
+                if let Some((r, n)) = p50_ratio(raw, d) {
+                    let _ = writeln!(
+                        s,
+                        "\ndemarche / tantivy-raw (its engine, nothing around it): p50 {r:.1}x (geometric mean over {n} queries); median of the per-query p50 {} ms vs {} ms.",
+                        ms(median_p50),
+                        ms(median(raw))
+                    );
+                }
+            }
+            if let Some(dd) = self.engines.iter().find(|e| e.engine == "demarche-default") {
+                if let Some((name, worst)) = slowest_ratio(dd, d, mix) {
+                    let (geo, _) = p50_ratio(d, dd).unwrap_or((0.0, 0));
+                    let _ = writeln!(
+                        s,
+                        "\ndemarche's default search (stems, spellings) / the same queries as written: p50 {:.2}x (geometric mean), {:.2}x at most ({name}).",
+                        geo, worst
+                    );
+                }
+            }
         }
         self.engine_table_head(
             &mut s,

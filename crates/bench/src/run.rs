@@ -10,7 +10,16 @@ use crate::report::{Machine, Results, ServeFigures};
 use crate::{demarche_engine, generate, peers};
 
 /// Every engine the benchmark knows.
-pub const ENGINES: &[&str] = &["demarche", "demarche-http", "sqlite", "postgres", "xapian", "ripgrep"];
+pub const ENGINES: &[&str] = &[
+    "demarche",
+    "demarche-default",
+    "demarche-http",
+    "tantivy-raw",
+    "sqlite",
+    "postgres",
+    "xapian",
+    "ripgrep",
+];
 
 /// Options of `demarche-bench run`.
 #[derive(clap::Args, Debug)]
@@ -94,8 +103,13 @@ pub fn run(shared: &Path, args: &RunArgs) -> Result<()> {
         demarche_engine::ingest(&bin, &archive, &corpus)?
     };
     eprintln!("demarche: {} cables in {:.1} s; queries", d.cables, d.load_seconds.unwrap_or(0.0));
-    d.queries = demarche_engine::query_embedded(&archive, &mix, repeat)?;
+    d.queries =
+        demarche_engine::query_embedded(&archive, &mix, repeat, demarche_engine::WordForms::AsWritten)?;
     engines.push(d);
+    if wants("demarche-default") {
+        eprintln!("demarche: the default search (stems, spellings)");
+        engines.push(demarche_engine::default_search(&archive, &mix, repeat)?);
+    }
 
     let mut serve = None;
     let mut failed: Vec<String> = Vec::new();
@@ -115,10 +129,14 @@ pub fn run(shared: &Path, args: &RunArgs) -> Result<()> {
     }
 
     let python_peers: Vec<&str> = ["sqlite", "postgres", "xapian"].into_iter().filter(|e| wants(e)).collect();
-    if !python_peers.is_empty() {
+    if !python_peers.is_empty() || wants("tantivy-raw") {
         let data = work.join("peers.jsonl");
         eprintln!("exporting the archive's cables for the peers to {}", data.display());
         demarche_engine::export_peer_data(&archive, &data)?;
+        if wants("tantivy-raw") {
+            eprintln!("tantivy-raw: loading and querying");
+            engines.push(crate::tantivy_raw::run(&data, &work.join("tantivy-raw"), &mix, repeat)?);
+        }
         for engine in python_peers {
             eprintln!("{engine}: loading and querying");
             let script = repo_file("bench/peers.py");

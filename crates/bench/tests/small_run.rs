@@ -73,7 +73,19 @@ fn every_engine_runs_the_mix_and_counts_agree() {
     let results: serde_json::Value = serde_json::from_slice(&std::fs::read(json.path()).unwrap()).unwrap();
     let engines = results["engines"].as_array().unwrap();
     let names: Vec<&str> = engines.iter().map(|e| e["engine"].as_str().unwrap()).collect();
-    assert_eq!(names, ["demarche", "demarche-http", "sqlite", "postgres", "xapian", "ripgrep"]);
+    assert_eq!(
+        names,
+        [
+            "demarche",
+            "demarche-default",
+            "demarche-http",
+            "tantivy-raw",
+            "sqlite",
+            "postgres",
+            "xapian",
+            "ripgrep"
+        ]
+    );
     let hits = |engine: &str, query: &str| -> Option<u64> {
         let e = engines.iter().find(|e| e["engine"] == engine).unwrap();
         let q = e["queries"].as_array().unwrap().iter().find(|q| q["name"] == query).unwrap();
@@ -83,13 +95,31 @@ fn every_engine_runs_the_mix_and_counts_agree() {
             q["total_hits"].as_u64()
         }
     };
-    for q in ["phrase", "phrase 2", "rare term", "boolean AND", "tag + date range", "class + term"] {
+    for q in [
+        "phrase",
+        "phrase 2",
+        "rare term",
+        "boolean AND",
+        "boolean OR NOT",
+        "boolean minus",
+        "tag + date range",
+        "origin + date range",
+        "class + term",
+        "faceted term",
+    ] {
         let d = hits("demarche", q).unwrap();
         assert!(d > 0, "{q}: no hits in a 3,000-cable corpus");
         assert_eq!(hits("demarche-http", q), Some(d), "{q}: the server answers as the archive does");
-        for peer in ["sqlite", "postgres", "xapian"] {
+        for peer in ["tantivy-raw", "sqlite", "postgres", "xapian"] {
             assert_eq!(hits(peer, q), Some(d), "{q}: {peer} counts differently from demarche");
         }
     }
     assert!(report.contains("| sqlite |") && report.contains("x |"), "ratios printed");
+    // the default search finds every cable the same words as written find
+    for q in ["rare term", "phrase", "boolean AND"] {
+        let (d, default) = (hits("demarche", q).unwrap(), hits("demarche-default", q).unwrap());
+        assert!(default >= d, "{q}: stems and spellings add cables: {default} < {d}");
+    }
+    assert!(report.contains("default search (stems, spellings) / the same queries as written"));
+    assert!(report.contains("demarche / tantivy-raw"), "the distance to the engine printed");
 }
