@@ -77,6 +77,45 @@ fn main() {
         ))
     };
 
+    // One keep-alive client, one request at a time: what a request costs
+    // beyond the work it asks for.
+    let single = |path: &str| -> Duration {
+        client.block_on(async {
+            let mut conn = loadgen::Conn::open(addr).await.unwrap();
+            for _ in 0..50 {
+                conn.get(path).await.unwrap();
+            }
+            let mut times = Vec::new();
+            for _ in 0..500 {
+                let t = std::time::Instant::now();
+                conn.get(path).await.unwrap();
+                times.push(t.elapsed());
+            }
+            times.sort_unstable();
+            times[times.len() / 2]
+        })
+    };
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    let fixed = [
+        ("/static/style.css", "the stylesheet (no archive)"),
+        ("/api/cable/UNKNOWN", "an unknown cable (404)"),
+        ("/api/browse/year", "browse by year"),
+        ("/api/search?q=kabul&per_page=1", "search, 1 hit"),
+        ("/api/search?q=kabul&per_page=1&stem=false", "search, 1 hit, as written"),
+        ("/api/search?q=kabul&per_page=100", "search, 100 hits"),
+    ];
+    println!("one keep-alive client, p50 of 500 requests:");
+    let mut p50 = std::collections::HashMap::new();
+    for (path, what) in fixed {
+        let d = single(path);
+        p50.insert(path, d);
+        println!("  {what:<28} {path:<45} {:>8.1} us", us(d));
+    }
+    let per_hit =
+        (us(p50["/api/search?q=kabul&per_page=100"]) - us(p50["/api/search?q=kabul&per_page=1"])) / 99.0;
+    println!("  each hit with its snippet beyond the first: {per_hit:.1} us");
+    println!();
+
     let searches = search_paths();
     let pages: Vec<String> = ids.iter().map(|id| format!("/cable/{id}")).collect();
     println!(
@@ -101,6 +140,13 @@ fn main() {
     row("search p99 < 50 ms", format!("{:.2} ms", ms(p99)), p99 < Duration::from_millis(50));
     let p99 = cable.quantile(0.99);
     row("cable page p99 < 20 ms", format!("{:.2} ms", ms(p99)), p99 < Duration::from_millis(20));
+    let unknown = p50["/api/cable/UNKNOWN"];
+    row(
+        "fixed cost of a request < 0.1 ms (/api/cable/UNKNOWN p50)",
+        format!("{:.1} us", us(unknown)),
+        unknown < Duration::from_micros(100),
+    );
+    row("a hit with its snippet < 10 us", format!("{per_hit:.1} us"), per_hit < 10.0);
     let errors = search.errors + cable.errors;
     row("no errors", errors.to_string(), errors == 0);
     for e in search.error_samples.iter().chain(&cable.error_samples) {

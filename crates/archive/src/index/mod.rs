@@ -80,7 +80,9 @@ pub fn schema() -> (Schema, Fields) {
         id: b.add_text_field("id", STRING | STORED | FAST),
         version: b.add_u64_field("version", NumericOptions::default().set_stored().set_fast().set_indexed()),
         subject: b.add_text_field("subject", text.clone()),
-        body: b.add_text_field("body", text.clone()),
+        // stored (tantivy's doc store, compressed in blocks): what snippets
+        // are cut from, without decoding the stored cable
+        body: b.add_text_field("body", text.clone().set_stored()),
         tag: b.add_text_field("tag", raw.clone()),
         origin: b.add_text_field("origin", text.clone()),
         from: b.add_text_field("from", text.clone()),

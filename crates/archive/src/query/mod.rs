@@ -806,16 +806,23 @@ impl Archive {
         } else {
             None
         };
-        let mut hits = Vec::with_capacity(docs.len());
+        let mut found = Vec::with_capacity(docs.len());
         for (score, addr) in docs {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let id = doc.get_first(index.fields.id).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-            let info = self.store.latest_info(&id)?.ok_or_else(|| {
+            found.push((score, id, doc));
+        }
+        let ids: Vec<&str> = found.iter().map(|(_, id, _)| id.as_str()).collect();
+        let mut infos = self.store.latest_infos(&ids)?;
+        let mut hits = Vec::with_capacity(found.len());
+        for (score, id, doc) in found {
+            let info = infos.remove(&id).ok_or_else(|| {
                 Error::Corrupt(format!("{id} is in the index but not in the store: run `demarche check`"))
             })?;
             let mut snippets = Vec::new();
             if let Some(maker) = &snippet_maker {
-                snippets.extend(maker.snippet(&self.store.latest_text(&id)?));
+                let body = doc.get_first(index.fields.body).and_then(|v| v.as_str()).unwrap_or_default();
+                snippets.extend(maker.snippet(body));
             }
             hits.push(Hit {
                 id,

@@ -11,10 +11,11 @@ use tantivy::{Score, Searcher};
 use super::Snippet;
 use crate::Result;
 
-/// Characters of text kept on each side of the chosen occurrence.
-const WINDOW: usize = 600;
 /// The longest snippet.
 const MAX_CHARS: usize = 240;
+/// Characters of text kept on each side of the chosen occurrence: every
+/// snippet holding it fits, and no more text is cut into words.
+const WINDOW: usize = MAX_CHARS;
 
 /// Makes the snippets of one search.
 pub struct Snippets {

@@ -467,6 +467,26 @@ impl Store {
         Ok(st.query_row([id], version_from_row).optional()?)
     }
 
+    /// The latest versions of several cables, by id, in one statement (a
+    /// page of search hits); ids not in the store are absent from the map.
+    pub fn latest_infos(&self, ids: &[&str]) -> Result<std::collections::HashMap<String, VersionInfo>> {
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        // SQLite allows 32,766 parameters; pages are far smaller, but stay safe
+        for chunk in ids.chunks(1_000) {
+            let marks = vec!["?"; chunk.len()].join(",");
+            let mut st = self.conn.prepare_cached(&format!(
+                "SELECT {VERSION_COLUMNS} FROM versions WHERE version_id IN \
+                 (SELECT latest_version FROM cables WHERE id IN ({marks}))"
+            ))?;
+            let rows = st.query_map(rusqlite::params_from_iter(chunk.iter()), version_from_row)?;
+            for row in rows {
+                let info = row?;
+                out.insert(info.cable_id.clone(), info);
+            }
+        }
+        Ok(out)
+    }
+
     /// The decoded cable of a version (`seq` 1, 2, ...; `None` for the latest).
     ///
     /// Its raw text is checked against the version's content hash: a cable
