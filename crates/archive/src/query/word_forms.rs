@@ -25,6 +25,9 @@ use tantivy::Searcher;
 use crate::index::analysis::stem;
 use crate::Result;
 
+/// Words this short (in bytes) are looked up as written.
+const SHORT: usize = 2;
+
 /// Words whose forms are remembered before the memory starts again.
 pub const CACHED: usize = 20_000;
 
@@ -81,6 +84,12 @@ fn range_prefix(stem: &str) -> &str {
 /// The words of `field` (in any segment) whose stem is `word`'s, most
 /// documents first; `word` itself among them when the index holds it.
 pub fn forms(searcher: &Searcher, field: Field, word: &str) -> Result<Vec<String>> {
+    // Words of one or two letters (`us`, `un`, `eu`) are their own only
+    // form: their range would be every word starting with their letter.
+    if word.len() <= SHORT {
+        let held = searcher.doc_freq(&tantivy::Term::from_field_text(field, word))? > 0;
+        return Ok(if held { vec![word.to_owned()] } else { Vec::new() });
+    }
     let target = stem(word);
     let prefix = range_prefix(&target);
     let mut upper = prefix.as_bytes().to_vec();
