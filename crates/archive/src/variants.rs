@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::DocSet;
 
 use crate::index::analysis::stem;
@@ -434,9 +434,16 @@ impl Archive {
                 }
             }
         }
-        for (id, _) in self.store.latest_versions()? {
-            let text = self.store.latest_text(&id)?;
-            count_case(&text, words);
+        // how each word is written: the body the index stores (as the
+        // snippets read it), not the stored cables decoded again
+        for segment in searcher.segment_readers() {
+            let store = segment.get_store_reader(1).map_err(|e| Error::io("search index documents", e))?;
+            for doc in store.iter::<tantivy::TantivyDocument>(segment.alive_bitset()) {
+                let doc = doc?;
+                if let Some(text) = doc.get_first(body).and_then(|v| v.as_str()) {
+                    count_case(text, words);
+                }
+            }
         }
         Ok(())
     }
