@@ -73,19 +73,7 @@ fn every_engine_runs_the_mix_and_counts_agree() {
     let results: serde_json::Value = serde_json::from_slice(&std::fs::read(json.path()).unwrap()).unwrap();
     let engines = results["engines"].as_array().unwrap();
     let names: Vec<&str> = engines.iter().map(|e| e["engine"].as_str().unwrap()).collect();
-    assert_eq!(
-        names,
-        [
-            "demarche",
-            "demarche-default",
-            "demarche-http",
-            "tantivy-raw",
-            "sqlite",
-            "postgres",
-            "xapian",
-            "ripgrep"
-        ]
-    );
+    assert_eq!(names, demarche_bench::run::ENGINES, "every engine ran, in order");
     let hits = |engine: &str, query: &str| -> Option<u64> {
         let e = engines.iter().find(|e| e["engine"] == engine).unwrap();
         let q = e["queries"].as_array().unwrap().iter().find(|q| q["name"] == query).unwrap();
