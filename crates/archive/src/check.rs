@@ -34,6 +34,9 @@ pub struct CheckReport {
     /// Whether the index is damaged or disagrees with the store:
     /// `demarche reindex` rebuilds it from the store.
     pub index_damaged: bool,
+    /// Whether newsroom records (notes, collections, members) point at
+    /// cables, versions, projects or accounts the store does not hold.
+    pub newsroom_inconsistent: bool,
     /// Things to know that are not damage (a writer is running).
     pub notes: Vec<String>,
 }
@@ -48,6 +51,10 @@ impl CheckReport {
     pub fn summary(&self) -> String {
         match (self.store_damaged, self.index_damaged) {
             (false, false) if self.ok() => "archive OK".to_owned(),
+            (false, false) if self.newsroom_inconsistent => "archive INCONSISTENT: newsroom records point at \
+                cables, versions, projects or accounts the store does not hold (see the problems above); \
+                the cables themselves are sound"
+                .to_owned(),
             (true, _) => format!(
                 "archive DAMAGED: the database {} is damaged (see the problems above): what it holds \
                  cannot all be trusted, and `demarche reindex` cannot repair it; restore it from a backup",
@@ -107,6 +114,13 @@ impl Archive {
                 (r.store_cables, r.store_versions, r.store_watermark) = (cables, versions, watermark)
             }
             Err(e) => r.store_problem(format!("counting cables and versions failed: {}", cause(&e))),
+        }
+        match self.store.newsroom_problems() {
+            Ok(problems) => problems.into_iter().for_each(|p| {
+                r.newsroom_inconsistent = true;
+                r.problems.push(format!("newsroom: {p}"));
+            }),
+            Err(e) => r.store_problem(format!("checking the newsroom's records failed: {}", cause(&e))),
         }
         let damaged = match self.damaged_versions() {
             Ok(damaged) => damaged,

@@ -12,6 +12,10 @@ pub enum ErrorKind {
     Unavailable,
     /// Damage or a bug: the store or index is corrupt or an invariant broke.
     Internal,
+    /// Who is asking is not known: not signed in, or a wrong password or token.
+    Unauthorized,
+    /// Who is asking is known, and may not do this.
+    Forbidden,
 }
 
 /// Why an archive operation failed.
@@ -39,6 +43,19 @@ pub enum Error {
     /// Another bad request (an invalid cable id, an out-of-range option).
     #[error("{0}")]
     BadRequest(String),
+
+    /// A newsroom record (a project, a note, a user) that does not exist,
+    /// or that the person asking may not know of: the two read the same.
+    #[error("{0}")]
+    NotFound(String),
+
+    /// Not signed in, or the credentials are wrong (never saying which).
+    #[error("{0}")]
+    Unauthorized(String),
+
+    /// Signed in, and not allowed to do this.
+    #[error("{0}")]
+    Forbidden(String),
     /// The archive cannot be written here (read-only media, another user's
     /// directory): it can be read and searched, not changed.
     #[error(
@@ -87,9 +104,11 @@ impl Error {
     /// The kind of failure.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::CableNotFound(_) | Error::VersionNotFound { .. } | Error::NoArchive(_) => {
+            Error::CableNotFound(_) | Error::VersionNotFound { .. } | Error::NoArchive(_) | Error::NotFound(_) => {
                 ErrorKind::NotFound
             }
+            Error::Unauthorized(_) => ErrorKind::Unauthorized,
+            Error::Forbidden(_) => ErrorKind::Forbidden,
             Error::Query(_) | Error::BadRequest(_) => ErrorKind::BadRequest,
             Error::Locked(_) | Error::ReadOnly { .. } | Error::SchemaTooNew { .. } => ErrorKind::Unavailable,
             Error::Store(e) if is_unavailable(e) => ErrorKind::Unavailable,

@@ -16,8 +16,8 @@ use serde::Serialize;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery, RegexQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery,
+    RegexQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
@@ -25,7 +25,24 @@ use tantivy::{DocAddress, Order, TantivyDocument, Term};
 use crate::index::Fields;
 use crate::{Archive, Error, Result};
 use facets::{FacetCounter, FacetField, FacetTally};
-use syntax::{Field as QField, Query};
+use syntax::{Field as QField, PrivateField, Query};
+
+/// What the newsroom fields of a query ([`PrivateField`]: `project:12`,
+/// `note:...`, `starred:me`, `label:...`) mean for the person asking. The
+/// index holds none of it: a search resolves each such clause to the
+/// cables it stands for, through this, and filters by their ids. A search
+/// without one refuses those fields.
+pub trait PrivateScope {
+    /// The canonical ids of the cables `field:value` stands for, for the
+    /// person asking.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::BadRequest`] for a value that means nothing to them (a
+    /// project they are not a member of reads the same as one that does
+    /// not exist).
+    fn cables(&self, field: PrivateField, value: &str) -> Result<Vec<String>>;
+}
 
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -200,6 +217,8 @@ pub struct Translator<'a> {
     stemming: bool,
     /// Forms of words already looked up in this index.
     forms_cache: Option<&'a word_forms::FormsCache>,
+    /// What newsroom fields mean for the person asking.
+    private: Option<&'a dyn PrivateScope>,
 }
 
 /// A word of the query searched in its other spellings too.
@@ -248,7 +267,15 @@ impl<'a> Translator<'a> {
             expanded: Vec::new(),
             stemming: true,
             forms_cache: None,
+            private: None,
         }
+    }
+
+    /// Newsroom fields (`project:`, `note:`, ...) resolved by `scope`
+    /// (without one, they are refused).
+    pub fn with_private(mut self, scope: Option<&'a dyn PrivateScope>) -> Translator<'a> {
+        self.private = scope;
+        self
     }
 
     /// A translator for these fields of the index `searcher` reads.
@@ -303,6 +330,21 @@ impl<'a> Translator<'a> {
                     Box::new(AllQuery)
                 } else {
                     Box::new(RangeQuery::new(lower, upper))
+                }
+            }
+            Query::Private { field, value } => {
+                let scope = self.private.ok_or_else(|| {
+                    Error::BadRequest(format!(
+                        "`{field}:` searches a newsroom's own data: sign in to a private instance \
+                         (`demarche serve --private`) to use it"
+                    ))
+                })?;
+                let ids = scope.cables(*field, value)?;
+                if ids.is_empty() {
+                    Box::new(EmptyQuery)
+                } else {
+                    let terms = ids.iter().map(|id| Term::from_field_text(self.fields.id, id));
+                    Box::new(TermSetQuery::new(terms))
                 }
             }
             Query::Boolean { must, should, must_not } => {
@@ -719,12 +761,18 @@ fn year_counts(tally: &FacetTally) -> Vec<FacetCount> {
 }
 
 impl Archive {
-    /// Runs a search.
+    /// Runs a search (newsroom fields refused: see [`Archive::search_scoped`]).
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
-        guard::guarded(|| self.search_unguarded(req))
+        self.search_scoped(req, None)
     }
 
-    fn search_unguarded(&self, req: &SearchRequest) -> Result<SearchResults> {
+    /// Runs a search for the person `scope` speaks for: the newsroom fields
+    /// of the query (`project:12`) mean what they mean for them.
+    pub fn search_scoped(&self, req: &SearchRequest, scope: Option<&dyn PrivateScope>) -> Result<SearchResults> {
+        guard::guarded(|| self.search_unguarded(req, scope))
+    }
+
+    fn search_unguarded(&self, req: &SearchRequest, scope: Option<&dyn PrivateScope>) -> Result<SearchResults> {
         if req.per_page == 0 || req.per_page > MAX_PER_PAGE {
             return Err(Error::BadRequest(format!("page size must be between 1 and {MAX_PER_PAGE}")));
         }
@@ -742,7 +790,7 @@ impl Archive {
         let parsed = syntax::parse(&req.query)?;
         let searcher = index.searcher();
         let mut translator =
-            Translator::for_searcher(&index.fields, &searcher).with_forms_cache(&index.forms);
+            Translator::for_searcher(&index.fields, &searcher).with_forms_cache(&index.forms).with_private(scope);
         if req.variants {
             translator = translator.with_variants(&index.variants);
         }
@@ -857,6 +905,7 @@ impl Archive {
             Some(better) => {
                 let q = Translator::for_searcher(&index.fields, &searcher)
                     .with_forms_cache(&index.forms)
+                    .with_private(scope)
                     .translate(&better)?;
                 let n = searcher.search(&q, &Count)? as u64;
                 (n > total as u64).then(|| spelling::Suggestion { query: better.to_string(), total: n })
@@ -969,16 +1018,23 @@ impl Archive {
     /// id column (no stored documents are loaded): what a whole-result
     /// analysis such as a [campaign](crate::campaign) starts from.
     pub fn matching_ids(&self, query: &str) -> Result<Vec<String>> {
-        guard::guarded(|| self.matching_ids_unguarded(query))
+        self.matching_ids_scoped(query, None)
     }
 
-    fn matching_ids_unguarded(&self, query: &str) -> Result<Vec<String>> {
+    /// [`Archive::matching_ids`] for the person `scope` speaks for (see
+    /// [`Archive::search_scoped`]).
+    pub fn matching_ids_scoped(&self, query: &str, scope: Option<&dyn PrivateScope>) -> Result<Vec<String>> {
+        guard::guarded(|| self.matching_ids_unguarded(query, scope))
+    }
+
+    fn matching_ids_unguarded(&self, query: &str, scope: Option<&dyn PrivateScope>) -> Result<Vec<String>> {
         let index = self.index()?;
         let parsed = syntax::parse(query)?;
         let searcher = index.searcher();
         let query = Translator::for_searcher(&index.fields, &searcher)
             .with_forms_cache(&index.forms)
             .with_variants(&index.variants)
+            .with_private(scope)
             .translate(&parsed)?;
         let docs = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
         let mut by_segment: std::collections::BTreeMap<u32, Vec<u32>> = std::collections::BTreeMap::new();
@@ -1002,6 +1058,44 @@ impl Archive {
         ids.sort();
         ids.dedup();
         Ok(ids)
+    }
+}
+
+impl Archive {
+    /// The cables matching a query whose indexed (latest) version is newer
+    /// than store version id `after`, with that version id, sorted by id:
+    /// what a saved search newly matches after an ingest.
+    pub fn matching_versions_after(
+        &self,
+        query: &str,
+        after: i64,
+        scope: Option<&dyn PrivateScope>,
+    ) -> Result<Vec<(String, i64)>> {
+        guard::guarded(|| {
+            let index = self.index()?;
+            let parsed = syntax::parse(query)?;
+            let searcher = index.searcher();
+            let translated = Translator::for_searcher(&index.fields, &searcher)
+                .with_forms_cache(&index.forms)
+                .with_variants(&index.variants)
+                .with_private(scope)
+                .translate(&parsed)?;
+            let newer = RangeQuery::new(
+                Bound::Excluded(Term::from_field_u64(index.fields.version, after.max(0) as u64)),
+                Bound::Unbounded,
+            );
+            let both = BooleanQuery::new(vec![(Occur::Must, translated), (Occur::Must, Box::new(newer))]);
+            let docs = searcher.search(&both, &tantivy::collector::DocSetCollector)?;
+            let mut out = Vec::with_capacity(docs.len());
+            for addr in docs {
+                let doc: TantivyDocument = searcher.doc(addr)?;
+                let id = doc.get_first(index.fields.id).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+                let version = doc.get_first(index.fields.version).and_then(|v| v.as_u64()).unwrap_or(0) as i64;
+                out.push((id, version));
+            }
+            out.sort();
+            Ok(out)
+        })
     }
 }
 

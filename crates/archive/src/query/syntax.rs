@@ -22,6 +22,9 @@
 //! | `created:2008-12`               | created in December 2008 (also `2008`, `2008-12-29`)      |
 //! | `created:2008-01..2009-06`      | created from January 2008 to June 2009, both included     |
 //! | `created:..2008-06`, `created:2008..` | open-ended ranges                                   |
+//! | `project:12`                    | cables collected in project 12 (newsroom members only)    |
+//! | `note:"asked to remove"`        | cables with a note of one of your projects saying it      |
+//! | `starred:me`, `label:urgent`    | cables you starred, or gave that label                    |
 //!
 //! `NOT`, `-` and `+` bind tightest, then `AND` (written or implied), then
 //! `OR`: `a OR b c` is `a OR (b AND c)`. The keywords are upper case only:
@@ -172,6 +175,45 @@ impl FromStr for Field {
     }
 }
 
+/// A field whose values are the newsroom's private data (`project:12`,
+/// `note:"asked to remove"`, `starred:me`, `label:urgent`): it is never in
+/// the search index, and means something only for the person asking, who
+/// must be signed in (see [`crate::newsroom`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PrivateField {
+    /// `project:ID` — the cables collected in a project the asker is a member of.
+    Project,
+    /// `note:WORDS` — cables with a note, in one of the asker's projects,
+    /// containing these words.
+    Note,
+    /// `starred:me` — the cables the asker starred.
+    Starred,
+    /// `label:NAME` — the cables the asker gave this label.
+    Label,
+}
+
+impl PrivateField {
+    /// Every private field, in the order they are listed to users.
+    pub const ALL: [PrivateField; 4] =
+        [PrivateField::Project, PrivateField::Note, PrivateField::Starred, PrivateField::Label];
+
+    /// The field's name as written in queries (`"project"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            PrivateField::Project => "project",
+            PrivateField::Note => "note",
+            PrivateField::Starred => "starred",
+            PrivateField::Label => "label",
+        }
+    }
+}
+
+impl fmt::Display for PrivateField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// A parsed search query.
 ///
 /// [`parse`] returns it normalised: a single clause is never wrapped in a
@@ -238,6 +280,14 @@ pub enum Query {
         from: Option<cable::Date>,
         /// The first day after the range.
         until: Option<cable::Date>,
+    },
+    /// A newsroom field and its value (`project:12`, `label:"to check"`):
+    /// resolved for the person asking, never from the index.
+    Private {
+        /// The field.
+        field: PrivateField,
+        /// The value as typed (a word, or a phrase's words joined by one space).
+        value: String,
     },
     /// A combination of clauses, in Lucene's terms.
     ///

@@ -659,6 +659,59 @@ impl Store {
         Ok(msgs.into_iter().filter(|m| m != "ok").collect())
     }
 
+    /// What is wrong with the newsroom's records: rows pointing at an
+    /// account, project, cable or version that is not there (each a line;
+    /// empty when all hold).
+    pub fn newsroom_problems(&self) -> Result<Vec<String>> {
+        if self.schema_version()? < 5 {
+            return Ok(Vec::new());
+        }
+        const CHECKS: [(&str, &str); 4] = [
+            (
+                "note {} is on cable {} version id {}, which the store does not hold",
+                "SELECT n.id, n.cable_id, n.version_id FROM notes n \
+                 WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.version_id = n.version_id AND v.cable_id = n.cable_id)",
+            ),
+            (
+                "project {} collects cable {}, which the store does not hold{}",
+                "SELECT project_id, cable_id, '' FROM project_cables c WHERE NOT EXISTS (SELECT 1 FROM cables WHERE id = c.cable_id)",
+            ),
+            (
+                "{} row {} points at a missing {}",
+                "SELECT f.\"table\", f.rowid, f.parent FROM pragma_foreign_key_check() f",
+            ),
+            (
+                "saved search {} ({}) belongs to project {}, which does not exist",
+                "SELECT s.id, s.name, s.project_id FROM saved_searches s WHERE NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = s.project_id)",
+            ),
+        ];
+        let mut out = Vec::new();
+        for (message, sql) in CHECKS {
+            let mut st = self.conn.prepare(sql)?;
+            let rows = st.query_map([], |r| {
+                let cell = |i: usize| -> rusqlite::Result<String> {
+                    Ok(match r.get_ref(i)? {
+                        rusqlite::types::ValueRef::Null => "NULL".to_owned(),
+                        rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                        rusqlite::types::ValueRef::Real(x) => x.to_string(),
+                        rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                            String::from_utf8_lossy(t).into_owned()
+                        }
+                    })
+                };
+                let mut text = message.to_owned();
+                for i in 0..3 {
+                    text = text.replacen("{}", &cell(i)?, 1);
+                }
+                Ok(text)
+            })?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+        Ok(out)
+    }
+
     /// A value of the `meta` table.
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)

@@ -110,6 +110,130 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE edges ADD COLUMN alt_dst TEXT;
     CREATE INDEX edges_alt_dst ON edges (alt_dst) WHERE alt_dst IS NOT NULL;
     "#,
+    // 5: the newsroom (`archive::newsroom`): accounts, their sessions and
+    // API tokens (secrets stored as BLAKE3 hashes only), projects with
+    // members, the cables collected in them, notes pinned to a paragraph of
+    // a version, per-user stars and labels, saved searches and the cables
+    // newly matching them, and an append-only audit log (triggers refuse
+    // every UPDATE and DELETE of it).
+    r#"
+    CREATE TABLE users (
+        id             INTEGER PRIMARY KEY,
+        name           TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        role           TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'reader')),
+        password_hash  TEXT NOT NULL,          -- argon2id, PHC string
+        disabled       INTEGER NOT NULL DEFAULT 0,
+        created_at     INTEGER NOT NULL
+    );
+
+    CREATE TABLE credentials (
+        secret_hash  BLOB PRIMARY KEY,         -- BLAKE3 of the secret (session id or API token)
+        user_id      INTEGER NOT NULL REFERENCES users (id),
+        kind         TEXT NOT NULL CHECK (kind IN ('session', 'token')),
+        csrf         TEXT,                     -- a session's CSRF token
+        created_at   INTEGER NOT NULL,
+        expires_at   INTEGER                   -- unix seconds; NULL: until revoked
+    ) WITHOUT ROWID;
+    CREATE INDEX credentials_user ON credentials (user_id);
+
+    CREATE TABLE projects (
+        id           INTEGER PRIMARY KEY,
+        name         TEXT NOT NULL,
+        description  TEXT NOT NULL DEFAULT '',
+        created_by   INTEGER NOT NULL REFERENCES users (id),
+        created_at   INTEGER NOT NULL
+    );
+
+    CREATE TABLE members (
+        project_id  INTEGER NOT NULL REFERENCES projects (id),
+        user_id     INTEGER NOT NULL REFERENCES users (id),
+        role        TEXT NOT NULL CHECK (role IN ('owner', 'editor', 'reader')),
+        added_at    INTEGER NOT NULL,
+        PRIMARY KEY (project_id, user_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX members_user ON members (user_id);
+
+    CREATE TABLE project_cables (
+        project_id  INTEGER NOT NULL REFERENCES projects (id),
+        cable_id    TEXT NOT NULL,             -- canonical id; a cable of the archive when added
+        added_by    INTEGER NOT NULL REFERENCES users (id),
+        added_at    INTEGER NOT NULL,
+        PRIMARY KEY (project_id, cable_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE notes (
+        id              INTEGER PRIMARY KEY,
+        project_id      INTEGER NOT NULL REFERENCES projects (id),
+        cable_id        TEXT NOT NULL,
+        version_id      INTEGER NOT NULL,      -- versions.version_id it was written on
+        paragraph       INTEGER NOT NULL,      -- the paragraph number as written (0: before paragraph 1)
+        paragraph_hash  TEXT NOT NULL,         -- hex BLAKE3 of that paragraph's text in that version
+        text            TEXT NOT NULL,
+        author_id       INTEGER NOT NULL REFERENCES users (id),
+        created_at      INTEGER NOT NULL
+    );
+    CREATE INDEX notes_cable ON notes (cable_id);
+    CREATE INDEX notes_project ON notes (project_id);
+
+    CREATE TABLE stars (
+        user_id     INTEGER NOT NULL REFERENCES users (id),
+        cable_id    TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        PRIMARY KEY (user_id, cable_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE labels (
+        user_id     INTEGER NOT NULL REFERENCES users (id),
+        label       TEXT NOT NULL COLLATE NOCASE,
+        cable_id    TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        PRIMARY KEY (user_id, label, cable_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE saved_searches (
+        id               INTEGER PRIMARY KEY,
+        project_id       INTEGER NOT NULL REFERENCES projects (id),
+        user_id          INTEGER NOT NULL REFERENCES users (id),
+        name             TEXT NOT NULL,
+        query            TEXT NOT NULL,
+        created_at       INTEGER NOT NULL,
+        checked_version  INTEGER NOT NULL      -- versions up to this one were looked at
+    );
+    CREATE INDEX saved_searches_project ON saved_searches (project_id);
+
+    CREATE TABLE alerts (
+        id          INTEGER PRIMARY KEY,
+        search_id   INTEGER NOT NULL REFERENCES saved_searches (id),
+        cable_id    TEXT NOT NULL,
+        version_id  INTEGER NOT NULL,          -- the new cable or new version that matched
+        found_at    INTEGER NOT NULL,
+        UNIQUE (search_id, version_id)
+    );
+
+    CREATE TABLE alerts_seen (
+        user_id    INTEGER NOT NULL REFERENCES users (id),
+        search_id  INTEGER NOT NULL REFERENCES saved_searches (id),
+        seen       INTEGER NOT NULL,           -- the last alerts.id this user looked at
+        PRIMARY KEY (user_id, search_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE audit (
+        id       INTEGER PRIMARY KEY,
+        at       INTEGER NOT NULL,             -- unix seconds
+        user_id  INTEGER,                      -- NULL: nobody signed in (a failed login)
+        user     TEXT NOT NULL,                -- the name at the time ('' when nobody)
+        client   TEXT NOT NULL,                -- address the request came from, or `cli`
+        action   TEXT NOT NULL,                -- login, search, view, export, add-cables, ...
+        target   TEXT NOT NULL,                -- what it was done to (cable id, project id, query)
+        detail   TEXT NOT NULL
+    );
+    CREATE INDEX audit_user ON audit (user_id, at);
+    CREATE INDEX audit_at ON audit (at);
+    CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    "#,
 ];
 
 /// The schema version this build creates and understands.

@@ -3,6 +3,7 @@
 mod acceptance;
 mod attribution;
 mod campaign;
+mod newsroom;
 mod reader_queries;
 mod references;
 mod search_table;

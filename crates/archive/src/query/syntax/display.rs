@@ -41,6 +41,13 @@ impl fmt::Display for Query {
                 Ok(())
             }
             Query::Created { from, until } => write!(f, "created:{}", created::format(*from, *until)),
+            Query::Private { field, value } => {
+                if is_bare(value, true) {
+                    write!(f, "{field}:{value}")
+                } else {
+                    write!(f, "{field}:\"{value}\"")
+                }
+            }
             Query::Boolean { must, should, must_not } if must.is_empty() && must_not.is_empty() => {
                 write_alternatives(f, should)
             }

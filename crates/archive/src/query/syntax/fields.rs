@@ -17,6 +17,8 @@ pub(super) enum FieldName {
     Text(Field),
     /// `created:`.
     Created,
+    /// A newsroom field (`project:`, `note:`, `starred:`, `label:`).
+    Private(super::PrivateField),
 }
 
 impl FieldName {
@@ -24,6 +26,10 @@ impl FieldName {
     pub(super) fn lookup(name: &str) -> Option<FieldName> {
         if name.eq_ignore_ascii_case("created") {
             Some(FieldName::Created)
+        } else if let Some(private) =
+            super::PrivateField::ALL.into_iter().find(|p| p.name().eq_ignore_ascii_case(name))
+        {
+            Some(FieldName::Private(private))
         } else {
             name.parse().ok().map(FieldName::Text)
         }
@@ -34,13 +40,16 @@ impl FieldName {
         match self {
             FieldName::Text(field) => field.name(),
             FieldName::Created => "created",
+            FieldName::Private(field) => field.name(),
         }
     }
 }
 
 /// Every name a query may put before a colon, in the order shown to users.
-const NAMES: [&str; 12] =
-    ["id", "tag", "origin", "from", "to", "class", "caveat", "subject", "ref", "signer", "created", "body"];
+const NAMES: [&str; 16] = [
+    "id", "tag", "origin", "from", "to", "class", "caveat", "subject", "ref", "signer", "created", "body", "project",
+    "note", "starred", "label",
+];
 
 /// Words people reach for, and the field they mean.
 const ALIASES: [(&str, &str); 27] = [

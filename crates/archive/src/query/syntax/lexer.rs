@@ -39,6 +39,9 @@ pub(super) enum Token {
     Phrase(Vec<String>, u32),
     /// `created:` and its value.
     Created(Option<Date>, Option<Date>),
+    /// `name:` of a newsroom field, directly followed by its value (a word
+    /// or a phrase).
+    Private(super::PrivateField),
 }
 
 impl Token {
@@ -56,6 +59,7 @@ impl Token {
             Token::Word(_) | Token::Prefix(_) | Token::Exact(_) | Token::Fuzzy(..) => "a word".to_owned(),
             Token::Phrase(..) => "a phrase".to_owned(),
             Token::Created(..) => "`created:`".to_owned(),
+            Token::Private(field) => format!("`{field}:`"),
         }
     }
 }
@@ -196,6 +200,7 @@ fn word(text: &[char], start: usize, chars: &[char], tokens: &mut Vec<Spanned>) 
         let example = match field {
             FieldName::Created => "created:2008-12".to_owned(),
             FieldName::Text(field) => format!("{field}:{}", example_value(field)),
+            FieldName::Private(field) => format!("{field}:{}", private_example(field)),
         };
         return Err(if next.is_some_and(char::is_whitespace) {
             problem.hint(format!("remove the space after the colon: {example}"))
@@ -231,6 +236,25 @@ fn word(text: &[char], start: usize, chars: &[char], tokens: &mut Vec<Spanned>) 
             }
             value(rest, rest_start, tokens)
         }
+        FieldName::Private(field) => {
+            tokens.push((Token::Private(field), start));
+            if rest.is_empty() {
+                // `"` follows (a phrase), or `(`, which the parser refuses.
+                return Ok(());
+            }
+            push(tokens, Token::Word(rest.iter().collect()), rest_start)
+        }
+    }
+}
+
+/// A plausible value for a newsroom field, for hints.
+pub(super) fn private_example(field: super::PrivateField) -> &'static str {
+    use super::PrivateField;
+    match field {
+        PrivateField::Project => "12",
+        PrivateField::Note => "\"asked to remove\"",
+        PrivateField::Starred => "me",
+        PrivateField::Label => "urgent",
     }
 }
 

@@ -142,6 +142,26 @@ impl<'a> Parser<'a> {
                 Some(outer) => Err(nested_field("created", *position, outer)),
                 None => Ok(Query::Created { from: *from, until: *until }),
             },
+            Some((Token::Private(private), position)) => {
+                if let Some(outer) = context {
+                    return Err(nested_field(private.name(), *position, outer));
+                }
+                let (private, position) = (*private, *position);
+                match self.bump()? {
+                    Some((Token::Word(text), _)) => Ok(Query::Private { field: private, value: text.clone() }),
+                    Some((Token::Phrase(words, 0), _)) => {
+                        Ok(Query::Private { field: private, value: words.join(" ") })
+                    }
+                    _ => Err(Problem::at(
+                        position,
+                        format!("`{private}:` takes one word or a quoted phrase, as written"),
+                    )
+                    .hint(format!(
+                        "for example {private}:{}",
+                        super::lexer::private_example(private)
+                    ))),
+                }
+            }
             Some((Token::Field(inner), position)) => {
                 if let Some(outer) = context {
                     return Err(nested_field(inner.name(), *position, outer));
@@ -207,6 +227,7 @@ fn starts_primary(token: &Token) -> bool {
             | Token::Phrase(..)
             | Token::Created(..)
             | Token::Field(_)
+            | Token::Private(_)
     )
 }
 
