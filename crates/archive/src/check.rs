@@ -51,10 +51,12 @@ impl CheckReport {
     pub fn summary(&self) -> String {
         match (self.store_damaged, self.index_damaged) {
             (false, false) if self.ok() => "archive OK".to_owned(),
-            (false, false) if self.newsroom_inconsistent => "archive INCONSISTENT: newsroom records point at \
+            (false, false) if self.newsroom_inconsistent => {
+                "archive INCONSISTENT: newsroom records point at \
                 cables, versions, projects or accounts the store does not hold (see the problems above); \
                 the cables themselves are sound"
-                .to_owned(),
+                    .to_owned()
+            }
             (true, _) => format!(
                 "archive DAMAGED: the database {} is damaged (see the problems above): what it holds \
                  cannot all be trusted, and `demarche reindex` cannot repair it; restore it from a backup",

@@ -104,9 +104,10 @@ impl Error {
     /// The kind of failure.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::CableNotFound(_) | Error::VersionNotFound { .. } | Error::NoArchive(_) | Error::NotFound(_) => {
-                ErrorKind::NotFound
-            }
+            Error::CableNotFound(_)
+            | Error::VersionNotFound { .. }
+            | Error::NoArchive(_)
+            | Error::NotFound(_) => ErrorKind::NotFound,
             Error::Unauthorized(_) => ErrorKind::Unauthorized,
             Error::Forbidden(_) => ErrorKind::Forbidden,
             Error::Query(_) | Error::BadRequest(_) => ErrorKind::BadRequest,

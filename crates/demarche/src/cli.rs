@@ -66,6 +66,12 @@ pub enum Command {
     Campaign(cmd::campaign::CampaignArgs),
     /// Dated events about countries (treaty signatures, ratifications): import, list.
     Events(cmd::events::EventsArgs),
+    /// Accounts of a newsroom instance (`serve --private`): add, list, disable, enable, token.
+    Users(cmd::users::UsersArgs),
+    /// The newsroom's audit log, newest first.
+    Audit(cmd::audit::AuditArgs),
+    /// The cables newly matching a project's saved searches.
+    Alerts(cmd::alerts::AlertsArgs),
 }
 
 impl Cli {
@@ -89,6 +95,9 @@ impl Cli {
             Command::Attribute(args) => args.run(&archive),
             Command::Campaign(args) => args.run(&archive),
             Command::Events(args) => args.run(&archive),
+            Command::Users(args) => args.run(&archive),
+            Command::Audit(args) => args.run(&archive),
+            Command::Alerts(args) => args.run(&archive),
         };
         outcome.map_err(|e| name_the_file(e, &archive))
     }
@@ -110,12 +119,14 @@ fn name_the_file(e: anyhow::Error, archive: &Path) -> anyhow::Error {
 }
 
 /// The exit status for an error: 2 bad request (fix the command), 3 not
-/// found, 4 unavailable (locked, read-only, disk full), 1 anything else.
+/// found, 4 unavailable (locked, read-only, disk full), 5 not allowed, 1
+/// anything else.
 pub fn exit_code(e: &anyhow::Error) -> ExitCode {
     match e.downcast_ref::<archive::Error>().map(archive::Error::kind) {
         Some(archive::ErrorKind::BadRequest) => ExitCode::from(2),
         Some(archive::ErrorKind::NotFound) => ExitCode::from(3),
         Some(archive::ErrorKind::Unavailable) => ExitCode::from(4),
+        Some(archive::ErrorKind::Unauthorized | archive::ErrorKind::Forbidden) => ExitCode::from(5),
         _ => ExitCode::FAILURE,
     }
 }

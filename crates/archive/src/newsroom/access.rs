@@ -13,8 +13,8 @@
 //!   accounts and read the audit log (which no one can change).
 
 use super::{
-    AuditEntry, AuditFilter, NewNote, NewsroomStore, Note, Project, ProjectId, ProjectRole, Role, SavedSearch,
-    User, MAX_NOTE_BYTES,
+    AuditEntry, AuditFilter, NewNote, NewsroomStore, Note, Project, ProjectId, ProjectRole, Role,
+    SavedSearch, User, MAX_NOTE_BYTES,
 };
 use crate::query::syntax::PrivateField;
 use crate::query::PrivateScope;
@@ -181,10 +181,16 @@ impl<'a> Access<'a> {
             .filter(|(u, _)| !u.disabled)
             .ok_or_else(|| Error::BadRequest(format!("no account {user:?} that can be made a member")))?;
         if member.id == self.user.id && role != ProjectRole::Owner {
-            return Err(Error::BadRequest("an owner cannot step down themselves: make another owner first".into()));
+            return Err(Error::BadRequest(
+                "an owner cannot step down themselves: make another owner first".into(),
+            ));
         }
         self.store.set_member(project, member.id, role)?;
-        self.audit(AuditEvent::SetMember, &project.to_string(), &format!("{} as {}", member.name, role.name()))
+        self.audit(
+            AuditEvent::SetMember,
+            &project.to_string(),
+            &format!("{} as {}", member.name, role.name()),
+        )
     }
 
     /// The members of a project.
@@ -198,7 +204,11 @@ impl<'a> Access<'a> {
     pub fn add_cables(&self, project: ProjectId, ids: &[String], how: &str) -> Result<u64> {
         self.project_as(project, ProjectRole::Editor, "add cables")?;
         let added = self.store.add_cables(project, ids, self.user.id)?;
-        self.audit(AuditEvent::AddCables, &project.to_string(), &format!("{added} new of {} ({how})", ids.len()))?;
+        self.audit(
+            AuditEvent::AddCables,
+            &project.to_string(),
+            &format!("{added} new of {} ({how})", ids.len()),
+        )?;
         Ok(added)
     }
 
@@ -274,7 +284,13 @@ impl<'a> Access<'a> {
 
     /// Saves a search in a project (the caller has checked that the query
     /// parses); matches up to store version `checked_version` count as seen.
-    pub fn save_search(&self, project: ProjectId, name: &str, query: &str, checked_version: i64) -> Result<i64> {
+    pub fn save_search(
+        &self,
+        project: ProjectId,
+        name: &str,
+        query: &str,
+        checked_version: i64,
+    ) -> Result<i64> {
         self.project_as(project, ProjectRole::Editor, "save searches")?;
         let name = check_name("search name", name)?;
         let id = self.store.save_search(project, self.user.id, name, query, checked_version)?;
@@ -291,7 +307,11 @@ impl<'a> Access<'a> {
     /// The saved searches of every project of this person's, each with its
     /// alerts not yet seen by them, oldest first; `mark_seen` records them
     /// as seen.
-    pub fn alerts(&self, project: Option<ProjectId>, mark_seen: bool) -> Result<Vec<(SavedSearch, Vec<super::Alert>)>> {
+    pub fn alerts(
+        &self,
+        project: Option<ProjectId>,
+        mark_seen: bool,
+    ) -> Result<Vec<(SavedSearch, Vec<super::Alert>)>> {
         let projects: Vec<ProjectId> = match project {
             Some(p) => vec![self.project(p)?.id],
             None => self.projects()?.into_iter().map(|p| p.id).collect(),
@@ -338,7 +358,9 @@ impl PrivateScope for Access<'_> {
         match field {
             PrivateField::Project => {
                 let id: ProjectId = value.trim().parse().map_err(|_| {
-                    Error::BadRequest(format!("project:{value}: a project is named by its number, as in project:12"))
+                    Error::BadRequest(format!(
+                        "project:{value}: a project is named by its number, as in project:12"
+                    ))
                 })?;
                 // Not a member and no such project read the same.
                 self.project_cables(id).map_err(|e| match e {
@@ -351,9 +373,7 @@ impl PrivateScope for Access<'_> {
                 if value.eq_ignore_ascii_case("me") {
                     self.store.starred(self.user.id)
                 } else {
-                    Err(Error::BadRequest(format!(
-                        "starred:{value}: stars are your own; write starred:me"
-                    )))
+                    Err(Error::BadRequest(format!("starred:{value}: stars are your own; write starred:me")))
                 }
             }
             PrivateField::Label => self.store.labelled(self.user.id, value.trim()),

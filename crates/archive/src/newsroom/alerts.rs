@@ -38,7 +38,9 @@ pub fn update_alerts(archive: &Archive, store: &dyn NewsroomStore) -> Result<Ale
         let access = Access::new(store, &saver, "alerts");
         match archive.matching_versions_after(&search.query, search.checked_version, Some(&access)) {
             Ok(found) => report.new_alerts += store.record_alerts(search.id, &found, newest)?,
-            Err(e) if e.kind() == crate::ErrorKind::BadRequest => report.failed.push((search.id, e.to_string())),
+            Err(e) if e.kind() == crate::ErrorKind::BadRequest => {
+                report.failed.push((search.id, e.to_string()))
+            }
             Err(e) => return Err(e),
         }
     }

@@ -392,8 +392,14 @@ pub trait NewsroomStore: Send + Sync {
     fn mark_alerts_seen(&self, user: UserId, search: i64, upto: i64) -> Result<()>;
 
     /// Appends to the audit log (the only way to change it).
-    fn append_audit(&self, user: Option<&User>, client: &str, action: &str, target: &str, detail: &str)
-        -> Result<()>;
+    fn append_audit(
+        &self,
+        user: Option<&User>,
+        client: &str,
+        action: &str,
+        target: &str,
+        detail: &str,
+    ) -> Result<()>;
     /// Reads the audit log, newest first.
     fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>>;
 }
@@ -411,8 +417,6 @@ pub fn check_user_name(name: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::BadRequest(format!(
-            "user name {name:?}: use 1 to 64 letters, digits, `.`, `_` or `-`"
-        )))
+        Err(Error::BadRequest(format!("user name {name:?}: use 1 to 64 letters, digits, `.`, `_` or `-`")))
     }
 }

@@ -54,7 +54,8 @@ pub fn place_notes<'a>(
                     .clone()
                     .find(|(n, _)| *n == note.paragraph)
                     .is_some_and(|(_, text)| paragraph_hash(text) == note.paragraph_hash);
-            let place = if same { NotePlace::OnParagraph } else { NotePlace::WrittenOn { written_on: note.version } };
+            let place =
+                if same { NotePlace::OnParagraph } else { NotePlace::WrittenOn { written_on: note.version } };
             PlacedNote { note, place }
         })
         .collect()
@@ -107,8 +108,12 @@ pub fn pin_note(
 
 /// The notes `access` may read on `cable`, placed on its version
 /// `version_id` (the store's id of the version shown).
-pub fn notes_for_version(access: &Access<'_>, cable: &cable::Cable, version_id: i64) -> Result<Vec<PlacedNote>> {
-    let notes = access.notes_on_cable(&cable.id.to_string())?;
+pub fn notes_for_version(
+    access: &Access<'_>,
+    cable: &cable::Cable,
+    version_id: i64,
+) -> Result<Vec<PlacedNote>> {
+    let notes = access.notes_on_cable(cable.id.as_str())?;
     Ok(place_notes(version_id, cable.paragraphs.iter().map(|p| (p.number, p.text.as_str())), notes))
 }
 
@@ -134,7 +139,8 @@ mod tests {
     #[test]
     fn a_note_stays_on_an_unchanged_paragraph_of_a_new_version() {
         let paragraphs = [(1, "Intro."), (3, "The same text.")];
-        let placed = place_notes(9, paragraphs.iter().map(|(n, t)| (*n, *t)), vec![note(4, 3, "The same text. ")]);
+        let placed =
+            place_notes(9, paragraphs.iter().map(|(n, t)| (*n, *t)), vec![note(4, 3, "The same text. ")]);
         assert_eq!(placed[0].place, NotePlace::OnParagraph);
     }
 

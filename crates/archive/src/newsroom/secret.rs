@@ -29,10 +29,14 @@ pub fn hash_password(password: &str) -> Result<String> {
 /// Whether a password is acceptable for a new account.
 pub fn check_password(password: &str) -> Result<()> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(Error::BadRequest(format!("the password is too short: use at least {MIN_PASSWORD_CHARS} characters")));
+        return Err(Error::BadRequest(format!(
+            "the password is too short: use at least {MIN_PASSWORD_CHARS} characters"
+        )));
     }
     if password.len() > MAX_PASSWORD_BYTES {
-        return Err(Error::BadRequest(format!("the password is too long: at most {MAX_PASSWORD_BYTES} bytes")));
+        return Err(Error::BadRequest(format!(
+            "the password is too long: at most {MAX_PASSWORD_BYTES} bytes"
+        )));
     }
     Ok(())
 }

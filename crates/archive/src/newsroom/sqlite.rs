@@ -82,7 +82,8 @@ fn note_of(r: &Row<'_>) -> rusqlite::Result<Note> {
     })
 }
 
-const NOTE_COLUMNS: &str = "n.id, n.project_id, n.cable_id, n.version_id, n.paragraph, n.paragraph_hash, n.text, \
+const NOTE_COLUMNS: &str =
+    "n.id, n.project_id, n.cable_id, n.version_id, n.paragraph, n.paragraph_hash, n.text, \
                             u.name, n.created_at, v.seq \
                             FROM notes n JOIN users u ON u.id = n.author_id \
                             LEFT JOIN versions v ON v.version_id = n.version_id";
@@ -116,7 +117,8 @@ fn strings(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Resul
 impl NewsroomStore for SqliteNewsroom {
     fn add_user(&self, name: &str, role: Role, password_hash: &str) -> Result<User> {
         let conn = self.conn()?;
-        let taken: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1)", [name], |r| r.get(0))?;
+        let taken: bool =
+            conn.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1)", [name], |r| r.get(0))?;
         if taken {
             return Err(Error::BadRequest(format!("there is already a user {name:?}")));
         }
@@ -125,7 +127,11 @@ impl NewsroomStore for SqliteNewsroom {
             params![name, role.name(), password_hash, now()],
         )?;
         let id = conn.last_insert_rowid();
-        Ok(conn.query_row("SELECT id, name, role, disabled, created_at FROM users WHERE id = ?1", [id], user_of)?)
+        Ok(conn.query_row(
+            "SELECT id, name, role, disabled, created_at FROM users WHERE id = ?1",
+            [id],
+            user_of,
+        )?)
     }
 
     fn user(&self, name: &str) -> Result<Option<(User, String)>> {
@@ -150,7 +156,11 @@ impl NewsroomStore for SqliteNewsroom {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         let user = tx
-            .query_row("SELECT id, name, role, disabled, created_at FROM users WHERE name = ?1", [name], user_of)
+            .query_row(
+                "SELECT id, name, role, disabled, created_at FROM users WHERE name = ?1",
+                [name],
+                user_of,
+            )
             .optional()?
             .ok_or_else(|| Error::NotFound(format!("no user {name:?}")))?;
         tx.execute("UPDATE users SET disabled = ?1 WHERE id = ?2", params![disabled, user.id])?;
@@ -223,7 +233,8 @@ impl NewsroomStore for SqliteNewsroom {
 
     fn projects_of(&self, user: UserId) -> Result<Vec<Project>> {
         let conn = self.conn()?;
-        let mut st = conn.prepare_cached(&format!("SELECT {PROJECT_COLUMNS} WHERE m.user_id = ?1 ORDER BY p.id"))?;
+        let mut st =
+            conn.prepare_cached(&format!("SELECT {PROJECT_COLUMNS} WHERE m.user_id = ?1 ORDER BY p.id"))?;
         let rows = st.query_map([user], project_of)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -279,7 +290,8 @@ impl NewsroomStore for SqliteNewsroom {
         let tx = conn.transaction()?;
         let mut removed = 0;
         {
-            let mut st = tx.prepare_cached("DELETE FROM project_cables WHERE project_id = ?1 AND cable_id = ?2")?;
+            let mut st =
+                tx.prepare_cached("DELETE FROM project_cables WHERE project_id = ?1 AND cable_id = ?2")?;
             for id in ids {
                 removed += st.execute(params![project, id])? as u64;
             }
@@ -337,8 +349,8 @@ impl NewsroomStore for SqliteNewsroom {
 
     fn project_notes(&self, project: ProjectId) -> Result<Vec<Note>> {
         let conn = self.conn()?;
-        let mut st =
-            conn.prepare_cached(&format!("SELECT {NOTE_COLUMNS} WHERE n.project_id = ?1 ORDER BY n.id DESC"))?;
+        let mut st = conn
+            .prepare_cached(&format!("SELECT {NOTE_COLUMNS} WHERE n.project_id = ?1 ORDER BY n.id DESC"))?;
         let rows = st.query_map([project], note_of)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -474,7 +486,13 @@ impl NewsroomStore for SqliteNewsroom {
              ORDER BY id",
         )?;
         let rows = st.query_map(params![search, after], |r| {
-            Ok(Alert { id: r.get(0)?, search: r.get(1)?, cable: r.get(2)?, version_id: r.get(3)?, found_at: r.get(4)? })
+            Ok(Alert {
+                id: r.get(0)?,
+                search: r.get(1)?,
+                cable: r.get(2)?,
+                version_id: r.get(3)?,
+                found_at: r.get(4)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -768,11 +768,19 @@ impl Archive {
 
     /// Runs a search for the person `scope` speaks for: the newsroom fields
     /// of the query (`project:12`) mean what they mean for them.
-    pub fn search_scoped(&self, req: &SearchRequest, scope: Option<&dyn PrivateScope>) -> Result<SearchResults> {
+    pub fn search_scoped(
+        &self,
+        req: &SearchRequest,
+        scope: Option<&dyn PrivateScope>,
+    ) -> Result<SearchResults> {
         guard::guarded(|| self.search_unguarded(req, scope))
     }
 
-    fn search_unguarded(&self, req: &SearchRequest, scope: Option<&dyn PrivateScope>) -> Result<SearchResults> {
+    fn search_unguarded(
+        &self,
+        req: &SearchRequest,
+        scope: Option<&dyn PrivateScope>,
+    ) -> Result<SearchResults> {
         if req.per_page == 0 || req.per_page > MAX_PER_PAGE {
             return Err(Error::BadRequest(format!("page size must be between 1 and {MAX_PER_PAGE}")));
         }
@@ -789,8 +797,9 @@ impl Archive {
         let index = self.index()?;
         let parsed = syntax::parse(&req.query)?;
         let searcher = index.searcher();
-        let mut translator =
-            Translator::for_searcher(&index.fields, &searcher).with_forms_cache(&index.forms).with_private(scope);
+        let mut translator = Translator::for_searcher(&index.fields, &searcher)
+            .with_forms_cache(&index.forms)
+            .with_private(scope);
         if req.variants {
             translator = translator.with_variants(&index.variants);
         }
@@ -1089,8 +1098,10 @@ impl Archive {
             let mut out = Vec::with_capacity(docs.len());
             for addr in docs {
                 let doc: TantivyDocument = searcher.doc(addr)?;
-                let id = doc.get_first(index.fields.id).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-                let version = doc.get_first(index.fields.version).and_then(|v| v.as_u64()).unwrap_or(0) as i64;
+                let id =
+                    doc.get_first(index.fields.id).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+                let version =
+                    doc.get_first(index.fields.version).and_then(|v| v.as_u64()).unwrap_or(0) as i64;
                 out.push((id, version));
             }
             out.sort();

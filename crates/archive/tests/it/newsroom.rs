@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use archive::newsroom::{
-    pin_note, secret, update_alerts, Access, AuditEvent, AuditFilter, NewsroomStore, NotePlace, ProjectRole, Role,
-    SqliteNewsroom, User,
+    pin_note, secret, update_alerts, Access, AuditEvent, AuditFilter, NewsroomStore, NotePlace, ProjectRole,
+    Role, SqliteNewsroom, User,
 };
 use archive::{Archive, ErrorKind, IngestOptions, SearchRequest};
 
@@ -90,7 +90,10 @@ fn a_project_is_invisible_to_non_members_and_read_only_to_readers() {
     assert_eq!(ana.add_cables(p.id, &ids, "ids").unwrap(), 1);
     assert_eq!(ana.add_cables(p.id, &ids, "ids").unwrap(), 0, "adding twice adds nothing");
     assert_eq!(ben.project_cables(p.id).unwrap(), ids);
-    assert_eq!(ana.set_member(p.id, "nobody", ProjectRole::Reader).unwrap_err().kind(), ErrorKind::BadRequest);
+    assert_eq!(
+        ana.set_member(p.id, "nobody", ProjectRole::Reader).unwrap_err().kind(),
+        ErrorKind::BadRequest
+    );
 
     // Only admins list accounts and read the audit log.
     assert_eq!(ana.users().unwrap_err().kind(), ErrorKind::Forbidden);
@@ -123,7 +126,11 @@ fn private_fields_search_only_what_the_asker_may_see() {
     let in_project = format!("munitions project:{}", p.id);
     assert_eq!(ids(search(&in_project, &ana).unwrap()), ["09KABUL12"]);
     let facets = search(&in_project, &ana).unwrap().facets.unwrap();
-    assert_eq!(facets.origins.iter().map(|f| f.count).sum::<u64>(), 1, "facets count the project's cables only");
+    assert_eq!(
+        facets.origins.iter().map(|f| f.count).sum::<u64>(),
+        1,
+        "facets count the project's cables only"
+    );
     assert_eq!(ids(search("note:\"remove the munitions\"", &ana).unwrap()), ["09KABUL12"]);
     assert_eq!(ids(search("starred:me", &ana).unwrap()), ["08STATE134777"]);
     assert_eq!(ids(search("label:\"to check\"", &ana).unwrap()), ["08STATE134777"]);
@@ -197,7 +204,10 @@ fn a_saved_search_records_the_cables_an_ingest_makes_match() {
     let got: Vec<(i64, Vec<String>)> =
         alerts.iter().map(|(s, a)| (s.id, a.iter().map(|a| a.cable.clone()).collect())).collect();
     assert_eq!(got, [(search, vec!["08STATE134777".to_owned()]), (strict, vec!["08STATE134777".to_owned()])]);
-    assert!(ana.alerts(Some(p.id), false).unwrap().iter().all(|(_, a)| a.is_empty()), "seen alerts are not new");
+    assert!(
+        ana.alerts(Some(p.id), false).unwrap().iter().all(|(_, a)| a.is_empty()),
+        "seen alerts are not new"
+    );
 }
 
 #[test]

@@ -77,6 +77,15 @@ impl IngestArgs {
         if let Some(b) = bar {
             b.finish_and_clear();
         }
+        // The newsroom's saved searches learn what this ingest brought.
+        let newsroom = archive::newsroom::SqliteNewsroom::open(archive_dir)?;
+        let alerts = archive::newsroom::update_alerts(&archive, &newsroom)?;
+        for (search, why) in &alerts.failed {
+            eprintln!("warning: saved search {search} was not run: {why}");
+        }
+        if alerts.searches > 0 && !self.json {
+            println!("alerts: {} new across {} saved searches", alerts.new_alerts, alerts.searches);
+        }
         if self.json {
             super::print_json(&report)?;
         } else {

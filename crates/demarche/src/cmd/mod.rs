@@ -1,6 +1,8 @@
 //! One module per subcommand, each with its arguments and `run`.
 
+pub mod alerts;
 pub mod attribute;
+pub mod audit;
 pub mod campaign;
 pub mod check;
 pub mod events;
@@ -11,6 +13,7 @@ pub mod reparse;
 pub mod search;
 pub mod serve;
 pub mod show;
+pub mod users;
 pub mod versions;
 
 use std::path::{Path, PathBuf};

@@ -46,12 +46,23 @@ pub struct ServeArgs {
     /// limit on open files allows, less 256 kept for the archive.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_connections: Option<u64>,
+    /// A private newsroom instance: every page and API route but /login and
+    /// the stylesheet needs a signed-in account (`demarche users add`); the
+    /// newsroom's projects, notes, stars, saved searches and audit log are on.
+    #[arg(long)]
+    pub private: bool,
+    /// Cookies are marked Secure (a TLS-terminating proxy is in front).
+    #[arg(long, requires = "private")]
+    pub behind_tls: bool,
 }
 
 impl ServeArgs {
     /// Serves until Ctrl-C.
     pub fn run(self, dir: &Path) -> anyhow::Result<ExitCode> {
         let mut state = AppState::open(dir)?.with_request_timeout(Duration::from_secs(self.request_timeout));
+        if self.private {
+            state = state.private(self.behind_tls)?;
+        }
         if self.rate_limit > 0 {
             state = state.with_rate_limit(self.rate_limit, self.rate_limit.saturating_mul(2));
         }

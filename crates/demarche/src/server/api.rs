@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use archive::graph::Direction;
 use archive::{SearchRequest, Sort};
 
+use archive::newsroom::{Access, AuditEvent};
+
+use super::auth::Viewer;
 use super::error::ErrorBody;
 use super::{AppState, HttpError, MAX_PER_PAGE};
 
@@ -77,10 +80,29 @@ fn params<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, HttpError> {
               (status = 400, description = "Malformed query or parameters", body = ErrorBody)))]
 pub async fn search(
     State(state): State<AppState>,
+    viewer: Viewer,
     q: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Json<archive::SearchResults>, HttpError> {
     let req = params(q)?.request()?;
-    Ok(Json(state.with_archive(move |a| a.search(&req)).await?))
+    Ok(Json(state.with_viewer(&viewer, move |a, access| search_as(a, access, &req)).await?))
+}
+
+/// A search as the person asking (a newsroom member's `project:` and the
+/// like resolved for them, and the search audited), or as anyone.
+pub fn search_as(
+    a: &archive::Archive,
+    access: Option<&Access<'_>>,
+    req: &SearchRequest,
+) -> archive::Result<archive::SearchResults> {
+    let results = a.search_scoped(req, access.map(|x| x as &dyn archive::PrivateScope))?;
+    if let Some(access) = access {
+        access.audit(
+            AuditEvent::Search,
+            &req.query,
+            &format!("{} hits, page {}", results.total, req.page),
+        )?;
+    }
+    Ok(results)
 }
 
 /// A cable with what the archive knows around it.
@@ -135,11 +157,24 @@ impl CableView {
               (status = 404, description = "Not in the archive", body = ErrorBody)))]
 pub async fn cable(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<String>,
     q: Result<Query<CableParams>, QueryRejection>,
 ) -> Result<Json<CableView>, HttpError> {
     let v = params(q)?.v;
-    Ok(Json(state.with_archive(move |a| CableView::load(a, &id, v)).await?))
+    Ok(Json(
+        state
+            .with_viewer(&viewer, move |a, access| {
+                let view = CableView::load(a, &id, v)?;
+                super::newsroom::audit_view(
+                    access,
+                    view.cable.id.as_str(),
+                    &format!("api, version {}", view.version),
+                )?;
+                Ok(view)
+            })
+            .await?,
+    ))
 }
 
 /// Parameters of `refs`.

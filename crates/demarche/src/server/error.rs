@@ -36,6 +36,8 @@ impl From<archive::Error> for HttpError {
             archive::ErrorKind::NotFound => StatusCode::NOT_FOUND,
             archive::ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             archive::ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            archive::ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
+            archive::ErrorKind::Forbidden => StatusCode::FORBIDDEN,
         };
         HttpError { status, message: e.to_string() }
     }

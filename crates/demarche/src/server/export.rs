@@ -68,7 +68,13 @@ struct WordForms {
 }
 
 /// Runs the search page by page (no snippets) up to [`MAX_EXPORT`] hits.
-fn collect(a: &archive::Archive, query: String, sort: Sort, forms: WordForms) -> archive::Result<Export> {
+fn collect(
+    a: &archive::Archive,
+    access: Option<&archive::newsroom::Access<'_>>,
+    query: String,
+    sort: Sort,
+    forms: WordForms,
+) -> archive::Result<Export> {
     let mut rows = Vec::new();
     let mut total = 0;
     for page in 1.. {
@@ -83,7 +89,7 @@ fn collect(a: &archive::Archive, query: String, sort: Sort, forms: WordForms) ->
             variants: forms.variants,
             stemming: forms.stemming,
         };
-        let r = a.search(&req)?;
+        let r = a.search_scoped(&req, access.map(|x| x as &dyn archive::PrivateScope))?;
         total = r.total;
         let got = r.hits.len();
         rows.extend(r.hits.into_iter().map(|h| ExportRow {
@@ -99,6 +105,13 @@ fn collect(a: &archive::Archive, query: String, sort: Sort, forms: WordForms) ->
         }
     }
     rows.truncate(MAX_EXPORT);
+    if let Some(access) = access {
+        access.audit(
+            archive::newsroom::AuditEvent::Export,
+            &query,
+            &format!("{} of {total} rows", rows.len()),
+        )?;
+    }
     Ok(Export { truncated: (rows.len() as u64) < total, query, total, rows })
 }
 
@@ -132,6 +145,7 @@ pub fn to_csv(e: &Export) -> String {
               (status = 400, description = "Malformed query or parameters", body = super::error::ErrorBody)))]
 pub async fn export(
     State(state): State<AppState>,
+    viewer: crate::server::auth::Viewer,
     q: Result<Query<ExportParams>, QueryRejection>,
 ) -> Result<Response, HttpError> {
     let p = q.map(|Query(p)| p).map_err(|e| HttpError::bad_request(e.body_text()))?;
@@ -146,7 +160,7 @@ pub async fn export(
         other => return Err(HttpError::bad_request(format!("format {other:?}: use csv or json"))),
     };
     let forms = WordForms { variants: p.variants.unwrap_or(true), stemming: p.stem.unwrap_or(true) };
-    let e = state.with_archive(move |a| collect(a, query, sort, forms)).await?;
+    let e = state.with_viewer(&viewer, move |a, access| collect(a, access, query, sort, forms)).await?;
     let total = e.total.to_string();
     let truncated = if e.truncated { "true" } else { "false" };
     let (body, mime, name) = if csv {

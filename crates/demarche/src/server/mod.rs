@@ -15,9 +15,11 @@
 //! (see [`ConnectionLimits`]).
 
 mod api;
+pub mod auth;
 pub mod connections;
 mod error;
 mod export;
+mod newsroom;
 mod openapi;
 mod pages;
 pub mod ratelimit;
@@ -78,6 +80,8 @@ pub struct AppState {
     handles: usize,
     limiter: Option<Arc<ratelimit::RateLimiter>>,
     request_timeout: Duration,
+    /// A private newsroom instance's accounts, projects and notes (`None`: public).
+    newsroom: Option<Arc<auth::Newsroom>>,
 }
 
 impl AppState {
@@ -99,7 +103,22 @@ impl AppState {
             handles,
             limiter: None,
             request_timeout: REQUEST_TIMEOUT,
+            newsroom: None,
         })
+    }
+
+    /// Makes this a private newsroom instance (`serve --private`): every
+    /// route but `/login` and the stylesheet needs a signed-in account of
+    /// the archive's newsroom; cookies are `Secure` when `behind_tls`.
+    pub fn private(mut self, behind_tls: bool) -> archive::Result<AppState> {
+        let store = archive::newsroom::SqliteNewsroom::open(&self.dir)?;
+        self.newsroom = Some(Arc::new(auth::Newsroom::new(Arc::new(store), behind_tls)));
+        Ok(self)
+    }
+
+    /// Whether this is a private newsroom instance.
+    pub fn is_private(&self) -> bool {
+        self.newsroom.is_some()
     }
 
     /// Answers 503 to a request not answered within `timeout`, the time to
@@ -195,8 +214,38 @@ pub fn router(state: AppState) -> Router {
         .route("/api/browse/{by}", get(api::browse))
         .route("/api/campaign", get(api::campaign))
         .route("/api/attribute", post(api::attribute))
-        .route("/api/openapi.json", get(openapi::openapi_json))
+        .route("/api/openapi.json", get(openapi::openapi_json));
+    let app = if state.newsroom.is_some() {
+        app.route("/login", get(auth::sign_in_page).post(auth::sign_in))
+            .route("/logout", post(auth::sign_out))
+            .route("/projects", get(pages::newsroom::projects).post(pages::newsroom::create_project))
+            .route("/projects/{id}", get(pages::newsroom::project))
+            .route("/projects/{id}/collect", post(pages::newsroom::collect_query))
+            .route("/projects/{id}/members", post(pages::newsroom::add_member))
+            .route("/cable/{id}/star", post(pages::newsroom::star))
+            .route("/cable/{id}/collect", post(pages::newsroom::collect))
+            .route("/notes", post(pages::newsroom::note))
+            .route("/api/session", post(auth::api_sign_in).delete(auth::api_sign_out))
+            .route("/api/projects", get(newsroom::projects).post(newsroom::create_project))
+            .route("/api/projects/{id}", get(newsroom::project))
+            .route("/api/projects/{id}/members", post(newsroom::add_member))
+            .route(
+                "/api/projects/{id}/cables",
+                get(newsroom::project_cables).post(newsroom::add_cables).delete(newsroom::remove_cables),
+            )
+            .route("/api/projects/{id}/notes", get(newsroom::project_notes))
+            .route("/api/projects/{id}/searches", post(newsroom::save_search))
+            .route("/api/notes", post(newsroom::add_note))
+            .route("/api/cable/{id}/notes", get(newsroom::cable_notes))
+            .route("/api/cable/{id}/marks", get(newsroom::get_marks).post(newsroom::set_marks))
+            .route("/api/alerts", get(newsroom::alerts))
+            .route("/api/audit", get(newsroom::audit))
+    } else {
+        app
+    };
+    let app = app
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::gate))
         .layer(DefaultBodyLimit::max(2 * api::MAX_ARTICLE_BYTES))
         .with_state(state);
     let app = match limiter {

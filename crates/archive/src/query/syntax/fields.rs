@@ -47,8 +47,8 @@ impl FieldName {
 
 /// Every name a query may put before a colon, in the order shown to users.
 const NAMES: [&str; 16] = [
-    "id", "tag", "origin", "from", "to", "class", "caveat", "subject", "ref", "signer", "created", "body", "project",
-    "note", "starred", "label",
+    "id", "tag", "origin", "from", "to", "class", "caveat", "subject", "ref", "signer", "created", "body",
+    "project", "note", "starred", "label",
 ];
 
 /// Words people reach for, and the field they mean.

@@ -148,7 +148,9 @@ impl<'a> Parser<'a> {
                 }
                 let (private, position) = (*private, *position);
                 match self.bump()? {
-                    Some((Token::Word(text), _)) => Ok(Query::Private { field: private, value: text.clone() }),
+                    Some((Token::Word(text), _)) => {
+                        Ok(Query::Private { field: private, value: text.clone() })
+                    }
                     Some((Token::Phrase(words, 0), _)) => {
                         Ok(Query::Private { field: private, value: words.join(" ") })
                     }
@@ -156,10 +158,7 @@ impl<'a> Parser<'a> {
                         position,
                         format!("`{private}:` takes one word or a quoted phrase, as written"),
                     )
-                    .hint(format!(
-                        "for example {private}:{}",
-                        super::lexer::private_example(private)
-                    ))),
+                    .hint(format!("for example {private}:{}", super::lexer::private_example(private)))),
                 }
             }
             Some((Token::Field(inner), position)) => {

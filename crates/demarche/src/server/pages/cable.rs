@@ -10,8 +10,10 @@ use maud::{html, Markup};
 
 use archive::diff::{Change, VersionDiff};
 
+use super::newsroom::CablePanel;
 use super::{error_page, page, url};
 use crate::server::api::{CableParams, CableView};
+use crate::server::auth::Viewer;
 use crate::server::svg::{self, GraphNode};
 use crate::server::{AppState, HttpError};
 
@@ -43,6 +45,7 @@ fn diff_view(d: &VersionDiff) -> Markup {
 /// `GET /cable/{id}?v=N`: one cable, decoded, with paragraph anchors (`#p3`).
 pub async fn cable(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<String>,
     q: Result<Query<CableParams>, QueryRejection>,
 ) -> Response {
@@ -50,18 +53,31 @@ pub async fn cable(
         Ok(Query(p)) => p.v,
         Err(e) => return error_page(HttpError::bad_request(e.body_text()), ""),
     };
+    let csrf = viewer.member().and_then(|m| m.csrf.clone()).unwrap_or_default();
     let loaded = state
-        .with_archive(move |a| {
+        .with_viewer(&viewer, move |a, access| {
             let view = CableView::load(a, &id, version)?;
             let diff = match view.version {
                 n if n > 1 => Some(a.diff(view.cable.id.as_str(), Some((n - 1, n)))?),
                 _ if view.versions.len() > 1 => Some(a.diff(view.cable.id.as_str(), Some((1, 2)))?),
                 _ => None,
             };
-            Ok((view, diff))
+            let panel = match access {
+                Some(access) => {
+                    crate::server::newsroom::audit_view(
+                        Some(access),
+                        view.cable.id.as_str(),
+                        &format!("page, version {}", view.version),
+                    )?;
+                    let version_id = view.versions[view.version as usize - 1].version_id;
+                    Some(CablePanel::load(access, &view.cable, version_id, csrf)?)
+                }
+                None => None,
+            };
+            Ok((view, diff, panel))
         })
         .await;
-    let (v, diff) = match loaded {
+    let (v, diff, panel) = match loaded {
         Ok(x) => x,
         Err(e) => return error_page(e, ""),
     };
@@ -122,7 +138,11 @@ pub async fn cable(
                     @if p.number > 0 { a.n href=(format!("#p{}", p.number)) title="Link to this paragraph" { (p.number) "." } " " }
                     @if let Some(m) = &p.marking { span.badge.marking { "(" (m.text) ")" } " " }
                     (p.text)
+                    @if let Some(panel) = &panel { (panel.notes_on(p.number)) }
                 }
+            }
+            @if let Some(panel) = &panel {
+                (panel.forms(c.id.as_str(), &c.paragraphs.iter().map(|p| p.number).collect::<Vec<_>>()))
             }
             @if let Some(s) = &c.signer { p { "Signed: " (s) } }
             h2 { "References" }

@@ -6,7 +6,9 @@ mod attribute;
 mod browse;
 mod cable;
 mod campaign;
+pub mod newsroom;
 mod search;
+mod sign_in;
 
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -19,6 +21,7 @@ pub use browse::{browse, browse_index};
 pub use cable::cable;
 pub use campaign::campaign;
 pub use search::search;
+pub use sign_in::sign_in;
 
 const STYLE: &str = "body{font:16px/1.5 Georgia,serif;max-width:70rem;margin:auto;padding:1rem;color:#222}\
 a{color:#1a4f8b}header form{display:flex;gap:.5rem}header input[type=search]{flex:1;font-size:1.1rem;padding:.3rem}\
@@ -30,7 +33,9 @@ a{color:#1a4f8b}header form{display:flex;gap:.5rem}header input[type=search]{fle
 .error{background:#fdd;padding:1rem}.active{font-weight:bold}nav.top{font:14px sans-serif;margin:.3rem 0}\
 .histogram svg,.graph svg{max-width:100%;height:auto}table{border-collapse:collapse}td,th{padding:.1rem .6rem;text-align:left}\
 td.n{text-align:right}table.campaign td{vertical-align:top;border-top:1px solid #eee}form.campaign{margin:1rem 0}textarea{width:100%;font:14px/1.4 sans-serif}blockquote{border-left:3px solid #ddd;margin:.3rem 0;padding-left:.8rem}\
-.verdict-exact,.verdict-close{background:#d9ead3}.verdict-ambiguous{background:#fce8b2}.verdict-not_in_archive{background:#eee}dl{display:grid;grid-template-columns:9rem 1fr;gap:.1rem 1rem}dd{margin:0}del{background:#f4c7c3}ins{background:#d9ead3;text-decoration:none}.diff{white-space:pre-wrap}";
+.verdict-exact,.verdict-close{background:#d9ead3}.verdict-ambiguous{background:#fce8b2}.verdict-not_in_archive{background:#eee}dl{display:grid;grid-template-columns:9rem 1fr;gap:.1rem 1rem}dd{margin:0}del{background:#f4c7c3}ins{background:#d9ead3;text-decoration:none}.diff{white-space:pre-wrap}\
+aside.note{background:#fff8dc;border-left:3px solid #e0c060;margin:.3rem 0 .3rem 1.5rem;padding:.2rem .6rem;font:14px/1.4 sans-serif}\
+section.newsroom{border-top:1px solid #ddd;margin-top:2rem}section.newsroom form{margin:.5rem 0}form.signout{display:inline}";
 
 /// `GET /static/style.css`.
 pub async fn stylesheet() -> Response {

@@ -15,6 +15,7 @@ use crate::server::{svg, AppState, HttpError};
 /// `GET /?q=...`: the search page.
 pub async fn search(
     State(state): State<AppState>,
+    viewer: crate::server::auth::Viewer,
     q: Result<Query<SearchParams>, QueryRejection>,
 ) -> Response {
     let mut p = match q {
@@ -67,7 +68,10 @@ pub async fn search(
             link(&[("q", query.clone()), ("sort", sort.clone()), ("stem", "false".into())]),
         )
     };
-    let results = match state.with_archive(move |a| a.search(&req)).await {
+    let results = match state
+        .with_viewer(&viewer, move |a, access| crate::server::api::search_as(a, access, &req))
+        .await
+    {
         Ok(r) => r,
         Err(e) => return error_page(e, &query),
     };
