@@ -116,23 +116,32 @@ async fn shoot(c: &Client, name: &str) {
     std::fs::write(screenshot_dir().join(name), png).unwrap();
 }
 
+/// The archive of the whole corpus in `tmp`.
+fn corpus_archive(tmp: &Path) -> PathBuf {
+    let dir = tmp.join("archive");
+    let parser = cable::Parser::new(cable::ReferenceData::load_dir(&shared().join("reference")).unwrap());
+    let mut a = archive::Archive::open_for_write(&dir).unwrap();
+    let corpus = shared().join("corpus/wikileaks-cablegate-2010-12-10/cable");
+    let r = a.ingest(&[corpus], &parser, &archive::IngestOptions::default(), &mut |_| {}).unwrap();
+    assert_eq!(r.new, 1295);
+    dir
+}
+
+/// Serves `state` on a loopback port; its base URL.
+async fn serve(state: demarche::server::AppState) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let app = demarche::server::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_searches_narrows_opens_the_cable_and_follows_a_reference() {
     // The archive of the whole corpus, served on loopback.
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("archive");
-    {
-        let parser = cable::Parser::new(cable::ReferenceData::load_dir(&shared().join("reference")).unwrap());
-        let mut a = archive::Archive::open_for_write(&dir).unwrap();
-        let corpus = shared().join("corpus/wikileaks-cablegate-2010-12-10/cable");
-        let r = a.ingest(&[corpus], &parser, &archive::IngestOptions::default(), &mut |_| {}).unwrap();
-        assert_eq!(r.new, 1295);
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    let app = demarche::server::router(demarche::server::AppState::open(&dir).unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let base = format!("http://{addr}");
+    let dir = corpus_archive(tmp.path());
+    let base = serve(demarche::server::AppState::open(&dir).unwrap()).await;
 
     let port = free_port();
     let _driver = start_driver(port);
@@ -206,5 +215,117 @@ async fn a_reader_searches_narrows_opens_the_cable_and_follows_a_reference() {
     assert!(!cited_by.is_empty(), "and the cited cable lists it under cited by");
     shoot(&c, "4-followed-reference.png").await;
 
+    c.close().await.unwrap();
+}
+
+const PASSWORD: &str = "a newsroom password";
+
+async fn sign_in(c: &Client, base: &str, user: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.wait().for_element(Locator::Css("input[name=user]")).await.unwrap().send_keys(user).await.unwrap();
+    c.find(Locator::Css("input[name=password]")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Css("form.signin button")).await.unwrap().click().await.unwrap();
+    let until = Instant::now() + Duration::from_secs(20);
+    while c.current_url().await.unwrap().path() == "/login" {
+        if let Ok(e) = c.find(Locator::Css("div.error")).await {
+            panic!("signing in as {user} failed: {}", e.text().await.unwrap());
+        }
+        assert!(Instant::now() < until, "signing in as {user} did not leave the sign-in page");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(c.current_url().await.unwrap().path(), "/", "signed in, {user} is on the search page");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reporter_collects_and_notes_and_another_project_sees_none_of_it() {
+    use archive::newsroom::{secret, NewsroomStore, Role, SqliteNewsroom};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = corpus_archive(tmp.path());
+    {
+        let store = SqliteNewsroom::open(&dir).unwrap();
+        let hash = secret::hash_password(PASSWORD).unwrap();
+        store.add_user("ed", Role::Editor, &hash).unwrap();
+        store.add_user("pete", Role::Editor, &hash).unwrap();
+    }
+    let base = serve(demarche::server::AppState::open(&dir).unwrap().private(false).unwrap()).await;
+    let port = free_port();
+    let _driver = start_driver(port);
+    let c = browser(port, &tmp.path().join("profile")).await;
+
+    // Not signed in: to the sign-in page.
+    c.goto(&format!("{base}/cable/08STATE134777")).await.unwrap();
+    c.wait().for_element(Locator::Css("form.signin")).await.unwrap();
+    assert_eq!(c.current_url().await.unwrap().path(), "/login");
+    shoot(&c, "newsroom-1-sign-in.png").await;
+    sign_in(&c, &base, "ed").await;
+
+    // A project, and every hit of "cluster munitions" in it.
+    c.goto(&format!("{base}/projects")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("form.project input[name=name]"))
+        .await
+        .unwrap()
+        .send_keys("Cluster munitions campaign")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.project button")).await.unwrap().click().await.unwrap();
+    assert_eq!(text(&c, "h1").await, "Cluster munitions campaign");
+    let project = c.current_url().await.unwrap().path().to_owned();
+    c.find(Locator::Css("form.collect input[name=query]"))
+        .await
+        .unwrap()
+        .send_keys("\"cluster munitions\"")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.collect button")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("ul.cables li")).await.unwrap();
+    let collected = c.find_all(Locator::Css("ul.cables li")).await.unwrap().len();
+    assert_eq!(collected, 5, "every hit of the search, as the search page counts them");
+    assert!(text(&c, "ul.cables").await.contains("08STATE134777"));
+    shoot(&c, "newsroom-2-project.png").await;
+
+    // A note on paragraph 3 of the demarche.
+    c.goto(&format!("{base}/cable/08STATE134777")).await.unwrap();
+    c.wait().for_element(Locator::Css("form.note")).await.unwrap();
+    c.find(Locator::Css("form.note select[name=paragraph] option[value='3']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.note textarea"))
+        .await
+        .unwrap()
+        .send_keys("Ask the desk who drafted objective (a)")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.note button")).await.unwrap().click().await.unwrap();
+    let note = text(&c, "#p3 aside.note").await;
+    assert!(note.contains("Ask the desk who drafted objective (a)") && note.contains("ed"), "{note}");
+    shoot(&c, "newsroom-3-note.png").await;
+
+    // Signed out, and in as a reporter of another project: nothing of it shows.
+    c.goto(&format!("{base}/projects")).await.unwrap();
+    c.wait().for_element(Locator::Css("form.signout button")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("form.signin")).await.unwrap();
+    c.goto(&format!("{base}/projects")).await.unwrap();
+    c.wait().for_element(Locator::Css("form.signin")).await.unwrap();
+    sign_in(&c, &base, "pete").await;
+    c.goto(&format!("{base}/cable/08STATE134777")).await.unwrap();
+    c.wait().for_element(Locator::Css("#p3")).await.unwrap();
+    assert!(
+        c.find_all(Locator::Css("aside.note")).await.unwrap().is_empty(),
+        "no note shows to another project"
+    );
+    assert!(!c.source().await.unwrap().contains("Ask the desk"), "the note is nowhere in the page");
+    shoot(&c, "newsroom-4-other-reporter-cable.png").await;
+    c.goto(&format!("{base}/projects")).await.unwrap();
+    let listed = text(&c, "main").await;
+    assert!(!listed.contains("Cluster munitions campaign"), "{listed}");
+    c.goto(&format!("{base}{project}")).await.unwrap();
+    let refused = text(&c, "div.error").await;
+    assert!(refused.contains("no project"), "{refused}");
+    assert!(!c.source().await.unwrap().contains("Cluster munitions campaign"));
+    shoot(&c, "newsroom-5-other-reporter-project.png").await;
     c.close().await.unwrap();
 }

@@ -378,6 +378,18 @@ async fn the_openapi_document_describes_every_json_route() {
         "/api/campaign",
         "/api/attribute",
         "/export",
+        "/api/session",
+        "/api/projects",
+        "/api/projects/{id}",
+        "/api/projects/{id}/members",
+        "/api/projects/{id}/cables",
+        "/api/projects/{id}/notes",
+        "/api/projects/{id}/searches",
+        "/api/notes",
+        "/api/cable/{id}/notes",
+        "/api/cable/{id}/marks",
+        "/api/alerts",
+        "/api/audit",
     ] {
         assert!(paths.contains_key(p), "{p} documented");
     }

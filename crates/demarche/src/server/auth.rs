@@ -379,13 +379,24 @@ pub struct SignInForm {
 }
 
 /// `GET /login`: the sign-in page (its CSRF token doubled in a cookie).
-pub async fn sign_in_page(State(state): State<AppState>) -> Result<Response, HttpError> {
+pub async fn sign_in_page(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, HttpError> {
     let newsroom = newsroom_of(&state)?;
-    Ok(sign_in_form(&newsroom, None, StatusCode::OK))
+    Ok(sign_in_form(&newsroom, &headers, None, StatusCode::OK))
 }
 
-fn sign_in_form(newsroom: &Newsroom, problem: Option<&str>, status: StatusCode) -> Response {
-    let token = secret::new_secret("");
+/// The sign-in page. The browser's token is kept when it has one: a page
+/// loaded twice (a favicon sent here too, another tab) must not void the
+/// form already shown.
+fn sign_in_form(
+    newsroom: &Newsroom,
+    headers: &HeaderMap,
+    problem: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let token = match cookie(headers, LOGIN_CSRF_COOKIE) {
+        Some(t) if t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()) => t.to_owned(),
+        _ => secret::new_secret(""),
+    };
     let secure = if newsroom.behind_tls { "; Secure" } else { "" };
     let cookie =
         format!("{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600{secure}");
@@ -408,13 +419,19 @@ pub async fn sign_in(
     let Ok(Form(form)) = Form::<SignInForm>::from_request(req, &()).await else {
         return Ok(sign_in_form(
             &newsroom,
+            &headers,
             Some("fill in your account name and password"),
             StatusCode::BAD_REQUEST,
         ));
     };
     let doubled = cookie(&headers, LOGIN_CSRF_COOKIE).is_some_and(|c| secret::same(c, &form.csrf));
     if !doubled {
-        return Ok(sign_in_form(&newsroom, Some("the form expired: sign in again"), StatusCode::FORBIDDEN));
+        return Ok(sign_in_form(
+            &newsroom,
+            &headers,
+            Some("the form expired: sign in again"),
+            StatusCode::FORBIDDEN,
+        ));
     }
     let credentials = Credentials { user: form.user, password: form.password };
     match open_session(&newsroom, credentials, &client, old_session(&headers)).await {
@@ -422,7 +439,7 @@ pub async fn sign_in(
             let cookie = session_cookie(&newsroom, &opened.token, SESSION_SECONDS);
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
         }
-        Err(e) => Ok(sign_in_form(&newsroom, Some(&e.message), e.status)),
+        Err(e) => Ok(sign_in_form(&newsroom, &headers, Some(&e.message), e.status)),
     }
 }
 
