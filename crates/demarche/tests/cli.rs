@@ -96,3 +96,66 @@ fn a_missing_path_is_an_error_not_a_panic() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("/nonexistent/cable.html"));
 }
+
+/// `demarche users ...` with `stdin` as standard input.
+fn demarche_with_input(args: &[&str], stdin: &str) -> Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_demarche"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn newsroom_accounts_are_made_from_the_command_line_without_the_password_in_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    let archive = archive.to_str().unwrap();
+    let corpus = shared().join("corpus/wikileaks-cablegate-2010-12-10/cable/2008/12");
+    assert!(demarche(&["--archive", archive, "ingest", corpus.to_str().unwrap()]).status.success());
+
+    let added = demarche_with_input(
+        &["--archive", archive, "users", "add", "ana", "--role", "editor"],
+        "a long password\n",
+    );
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    assert_eq!(text(&added.stdout).trim(), "added ana (editor)");
+    let again = demarche_with_input(
+        &["--archive", archive, "users", "add", "ANA", "--role", "reader"],
+        "a long password\n",
+    );
+    assert_eq!(again.status.code(), Some(2), "names are unique ignoring case: {}", text(&again.stderr));
+    let short =
+        demarche_with_input(&["--archive", archive, "users", "add", "bo", "--role", "reader"], "short\n");
+    assert_eq!(short.status.code(), Some(2));
+    assert!(text(&short.stderr).contains("at least 10 characters"), "{}", text(&short.stderr));
+    assert!(
+        demarche(&["--archive", archive, "users", "add", "x", "--role", "reader", "--password", "p"])
+            .status
+            .code()
+            == Some(2),
+        "there is no way to give a password on the command line"
+    );
+
+    let token = demarche(&["--archive", archive, "users", "token", "ana"]);
+    let token = text(&token.stdout).trim().to_owned();
+    assert!(token.starts_with("dmt_") && token.len() == 68, "{token}");
+    let listed = text(&demarche(&["--archive", archive, "users", "list"]).stdout);
+    assert!(listed.contains("ana") && listed.contains("editor") && !listed.contains("disabled"), "{listed}");
+    assert!(demarche(&["--archive", archive, "users", "disable", "ana"]).status.success());
+    assert!(text(&demarche(&["--archive", archive, "users", "list"]).stdout).contains("disabled"));
+    assert_eq!(demarche(&["--archive", archive, "users", "disable", "nobody"]).status.code(), Some(3));
+
+    let audit = text(&demarche(&["--archive", archive, "audit", "--since", "2020-01-01"]).stdout);
+    assert!(
+        audit.contains("added as editor") && audit.contains("API token issued") && audit.contains("disabled"),
+        "{audit}"
+    );
+    assert!(!audit.contains("a long password") && !audit.contains(&token), "{audit}");
+    assert_eq!(demarche(&["--archive", archive, "audit", "--since", "yesterday"]).status.code(), Some(2));
+}

@@ -384,6 +384,7 @@ async fn the_openapi_document_describes_every_json_route() {
         "/api/projects/{id}/members",
         "/api/projects/{id}/cables",
         "/api/projects/{id}/notes",
+        "/api/projects/{id}/export",
         "/api/projects/{id}/searches",
         "/api/notes",
         "/api/cable/{id}/notes",

@@ -216,6 +216,12 @@ async fn every_route_answers_each_kind_of_person_as_it_should() {
             [U, S::OK, S::OK, S::OK, S::OK],
         ),
         (Method::GET, "/api/alerts".into(), None, [U, S::OK, S::OK, S::OK, S::OK]),
+        (
+            Method::GET,
+            format!("/api/projects/{a}/export"),
+            None,
+            [U, S::NOT_FOUND, S::OK, S::OK, S::NOT_FOUND],
+        ),
         (Method::GET, "/api/audit".into(), None, [U, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
         (Method::GET, "/projects".into(), None, [S::SEE_OTHER, S::OK, S::OK, S::OK, S::OK]),
         (
@@ -284,6 +290,15 @@ async fn every_route_answers_each_kind_of_person_as_it_should() {
     let export =
         app.call(Method::GET, &format!("/export?q=note:{SECRET_WORD}&format=csv"), Some(&pete), None).await;
     assert_eq!(export.body.lines().count(), 1, "only the header row: {}", export.body);
+    let csv = app.call(Method::GET, &format!("/api/projects/{a}/export"), Some(&rita), None).await;
+    assert_eq!(csv.headers["x-total-count"], collected.to_string().as_str());
+    assert_eq!(csv.body.lines().count() as u64, collected + 1, "a header and every cable: {}", csv.body);
+    assert!(csv.body.lines().any(|l| l.starts_with("08STATE134777,")), "{}", csv.body);
+    let jsonl =
+        app.call(Method::GET, &format!("/api/projects/{a}/export?format=jsonl"), Some(&ed), None).await;
+    let rows: Vec<Value> = jsonl.body.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len() as u64, collected);
+    assert!(rows.iter().all(|r| r["url"].as_str().unwrap().starts_with("/cable/")));
     let marks = app.call(Method::GET, "/api/cable/08STATE134777/marks", Some(&rita), None).await.json();
     assert_eq!(marks["starred"], false, "stars are their owner's: {marks}");
     assert_eq!(marks["labels"], json!([]), "labels are their owner's: {marks}");

@@ -73,6 +73,26 @@ impl Newsroom {
     }
 }
 
+/// Who is signed in, for the pages' header.
+#[derive(Clone)]
+pub struct SignedInAs {
+    /// The account's name.
+    pub name: String,
+    /// Whether it is an admin's (the header links the audit log).
+    pub admin: bool,
+}
+
+tokio::task_local! {
+    /// The person the request in this task is for, when signed in: the
+    /// pages' header says so without every handler passing it down.
+    pub static SIGNED_IN_AS: Option<SignedInAs>;
+}
+
+/// Who is signed in for the request being answered, if anyone.
+pub fn signed_in_as() -> Option<SignedInAs> {
+    SIGNED_IN_AS.try_with(Clone::clone).ok().flatten()
+}
+
 /// Who is asking, as the gate found them.
 #[derive(Clone)]
 pub enum Viewer {
@@ -210,8 +230,12 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
                     return e.into_response();
                 }
             }
+            let shown = SignedInAs {
+                name: signed.user.name.clone(),
+                admin: signed.user.role == archive::newsroom::Role::Admin,
+            };
             req.extensions_mut().insert(Viewer::Member(Arc::new(signed)));
-            next.run(req).await
+            SIGNED_IN_AS.scope(Some(shown), next.run(req)).await
         }
         None if open_path(req.method(), &path) => next.run(req).await,
         None if path.starts_with("/api/") || path == "/export" => HttpError {

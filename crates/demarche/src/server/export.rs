@@ -128,13 +128,17 @@ fn csv_field(s: &str) -> String {
 pub fn to_csv(e: &Export) -> String {
     let mut out = String::from("id,created,origin,classification,subject,url\r\n");
     for r in &e.rows {
-        let fields =
-            [&r.id, r.created.as_deref().unwrap_or(""), &r.origin, &r.classification, &r.subject, &r.url];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        out.push_str(&csv_line(r));
     }
     out
+}
+
+/// One row as a CSV line (CRLF-terminated).
+fn csv_line(r: &ExportRow) -> String {
+    let fields =
+        [&r.id, r.created.as_deref().unwrap_or(""), &r.origin, &r.classification, &r.subject, &r.url];
+    let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+    format!("{}\r\n", line.join(","))
 }
 
 /// `GET /export?q=...&format=csv|json`: every hit of a search (up to
@@ -175,6 +179,99 @@ pub async fn export(
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
             (header::HeaderName::from_static("x-total-count"), total),
             (header::HeaderName::from_static("x-truncated"), truncated.to_owned()),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// Parameters of a project's export.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProjectExportParams {
+    /// `csv` (default) or `jsonl` (one JSON object a line).
+    pub format: Option<String>,
+}
+
+/// Cables read from the store per chunk of an export.
+const EXPORT_CHUNK: usize = 500;
+
+/// `GET /api/projects/{id}/export?format=csv|jsonl`: every cable of a
+/// project (no cap), streamed as it is read; `X-Total-Count` says how many.
+#[utoipa::path(get, path = "/api/projects/{id}/export", tag = "newsroom",
+    params(("id" = i64, Path, description = "Project"), ProjectExportParams),
+    responses((status = 200, description = "A download: CSV (id, created, origin, classification, subject, url) or JSON lines of the same"),
+              (status = 404, description = "No such project among yours", body = super::error::ErrorBody)))]
+pub async fn project_export(
+    State(state): State<AppState>,
+    viewer: super::auth::Viewer,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    q: Result<Query<ProjectExportParams>, QueryRejection>,
+) -> Result<Response, HttpError> {
+    let p = q.map(|Query(p)| p).map_err(|e| HttpError::bad_request(e.body_text()))?;
+    let csv = match p.format.as_deref().unwrap_or("csv") {
+        "csv" => true,
+        "jsonl" => false,
+        other => return Err(HttpError::bad_request(format!("format {other:?}: use csv or jsonl"))),
+    };
+    let ids = state
+        .with_access(&viewer, move |_, access| {
+            let ids = access.project_cables(id)?;
+            let format = if csv { "csv" } else { "jsonl" };
+            access.audit(
+                archive::newsroom::AuditEvent::Export,
+                &id.to_string(),
+                &format!("project, {} cables, {format}", ids.len()),
+            )?;
+            Ok(ids)
+        })
+        .await?;
+    let total = ids.len().to_string();
+    let dir = state.dir.clone();
+    let body = super::stream::streamed(move |sink| {
+        let archive = archive::Archive::open_read_only(&dir)?;
+        if csv && !sink.send(b"id,created,origin,classification,subject,url\r\n".to_vec()) {
+            return Ok(());
+        }
+        for chunk in ids.chunks(EXPORT_CHUNK) {
+            let refs: Vec<&str> = chunk.iter().map(String::as_str).collect();
+            let infos = archive.store().latest_infos(&refs)?;
+            let mut out = Vec::with_capacity(chunk.len() * 160);
+            for id in chunk {
+                // A collected cable is always in the store (`check` says otherwise).
+                let Some(info) = infos.get(id) else { continue };
+                let row = ExportRow {
+                    id: id.clone(),
+                    created: info.created.map(archive::query::format_unix),
+                    origin: info.origin.clone(),
+                    classification: info.classification.clone(),
+                    subject: info.subject.clone(),
+                    url: format!("/cable/{id}"),
+                };
+                if csv {
+                    out.extend_from_slice(csv_line(&row).as_bytes());
+                } else {
+                    serde_json::to_writer(&mut out, &row)
+                        .map_err(|e| archive::Error::Corrupt(e.to_string()))?;
+                    out.push(b'\n');
+                }
+            }
+            if !sink.send(out) {
+                return Ok(()); // the client went away
+            }
+        }
+        Ok(())
+    });
+    let (mime, name) = if csv {
+        ("text/csv; charset=utf-8", format!("demarche-project-{id}.csv"))
+    } else {
+        ("application/x-ndjson", format!("demarche-project-{id}.jsonl"))
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::HeaderName::from_static("x-total-count"), total),
         ],
         body,
     )

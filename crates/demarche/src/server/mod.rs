@@ -23,6 +23,7 @@ mod newsroom;
 mod openapi;
 mod pages;
 pub mod ratelimit;
+mod stream;
 mod svg;
 
 use std::future::Future;
@@ -234,6 +235,7 @@ pub fn router(state: AppState) -> Router {
                 get(newsroom::project_cables).post(newsroom::add_cables).delete(newsroom::remove_cables),
             )
             .route("/api/projects/{id}/notes", get(newsroom::project_notes))
+            .route("/api/projects/{id}/export", get(export::project_export))
             .route("/api/projects/{id}/searches", post(newsroom::save_search))
             .route("/api/notes", post(newsroom::add_note))
             .route("/api/cable/{id}/notes", get(newsroom::cable_notes))

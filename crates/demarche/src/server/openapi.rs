@@ -38,6 +38,7 @@ use super::{api, auth, export, newsroom};
         newsroom::remove_cables,
         newsroom::project_cables,
         newsroom::project_notes,
+        export::project_export,
         newsroom::add_note,
         newsroom::cable_notes,
         newsroom::set_marks,

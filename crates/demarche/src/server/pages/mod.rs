@@ -59,7 +59,14 @@ pub(super) fn page(title: &str, query: &str, body: Markup) -> Markup {
                         input type="search" name="q" value=(query) aria-label="Search cables" maxlength="1000";
                         button type="submit" { "Search" }
                     }
-                    nav.top { a href="/browse" { "Browse" } " · " a href="/campaign" { "Campaigns" } " · " a href="/attribute" { "Attribute quotes" } " · " a href="/api/openapi.json" { "API" } }
+                    nav.top {
+                        a href="/browse" { "Browse" } " · " a href="/campaign" { "Campaigns" } " · " a href="/attribute" { "Attribute quotes" } " · " a href="/api/openapi.json" { "API" }
+                        @if let Some(me) = crate::server::auth::signed_in_as() {
+                            " · " a href="/projects" { "Projects" }
+                            @if me.admin { " · " a href="/api/audit" { "Audit log" } }
+                            " · " span.meta { "signed in as " (me.name) }
+                        }
+                    }
                     details {
                         summary { "Query syntax" }
                         p { "words (accents and case do not matter; munition finds munitions too) · =munition (only that form) · "
