@@ -304,6 +304,53 @@ async fn a_reporter_collects_and_notes_and_another_project_sees_none_of_it() {
     assert!(note.contains("Ask the desk who drafted objective (a)") && note.contains("ed"), "{note}");
     shoot(&c, "newsroom-3-note.png").await;
 
+    // A label of Ed's own, and a saved search that a later ingest answers.
+    c.find(Locator::Css("form.label input[name=label]")).await.unwrap().send_keys("to verify").await.unwrap();
+    c.find(Locator::Css("form.label button")).await.unwrap().click().await.unwrap();
+    assert!(text(&c, "section.newsroom").await.contains("to verify"), "the label shows");
+    c.goto(&format!("{base}{project}")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("form.save input[name=name]"))
+        .await
+        .unwrap()
+        .send_keys("Kabul demarche")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.save input[name=query]"))
+        .await
+        .unwrap()
+        .send_keys("\"narrow interpretation\"")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.save button")).await.unwrap().click().await.unwrap();
+    assert!(text(&c, "div.saved").await.contains("0 new since you last looked"));
+    {
+        // A second release of the demarche, with one word changed, ingested while the server runs.
+        let page = shared().join("corpus/wikileaks-cablegate-2010-12-10/cable/2008/12/08STATE134777.html");
+        let changed = tmp.path().join("08STATE134777.html");
+        std::fs::write(
+            &changed,
+            std::fs::read_to_string(&page).unwrap().replacen(
+                "Department requests",
+                "The Department requests",
+                1,
+            ),
+        )
+        .unwrap();
+        let parser = cable::Parser::new(cable::ReferenceData::load_dir(&shared().join("reference")).unwrap());
+        let mut w = archive::Archive::open_for_write(&dir).unwrap();
+        let r = w.ingest(&[changed], &parser, &archive::IngestOptions::default(), &mut |_| {}).unwrap();
+        assert_eq!(r.new_versions, 1);
+        let alerts = archive::newsroom::update_alerts(&w, &SqliteNewsroom::open(&dir).unwrap()).unwrap();
+        assert_eq!(alerts.new_alerts, 1, "{alerts:?}");
+    }
+    c.goto(&format!("{base}{project}")).await.unwrap();
+    let saved = text(&c, "div.saved").await;
+    assert!(saved.contains("1 new since you last looked") && saved.contains("08STATE134777"), "{saved}");
+    shoot(&c, "newsroom-3b-alert.png").await;
+    c.find(Locator::Css("form.seen button")).await.unwrap().click().await.unwrap();
+    assert!(text(&c, "div.saved").await.contains("0 new since you last looked"), "seen");
+
     // Signed out, and in as a reporter of another project: nothing of it shows.
     c.goto(&format!("{base}/projects")).await.unwrap();
     c.wait().for_element(Locator::Css("form.signout button")).await.unwrap().click().await.unwrap();

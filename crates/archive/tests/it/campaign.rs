@@ -249,6 +249,9 @@ fn a_version_1_archive_upgrades_on_open() {
                  routing_indicator TEXT, name TEXT NOT NULL, decoded TEXT, PRIMARY KEY (cable_id, ordinal)) WITHOUT ROWID;
              CREATE INDEX tags_code ON tags (code);
              DROP INDEX edges_alt_dst; ALTER TABLE edges DROP COLUMN alt_dst;
+             DROP TABLE audit; DROP TABLE alerts_seen; DROP TABLE alerts; DROP TABLE saved_searches;
+             DROP TABLE labels; DROP TABLE stars; DROP TABLE notes; DROP TABLE project_cables;
+             DROP TABLE members; DROP TABLE projects; DROP TABLE credentials; DROP TABLE users;
              PRAGMA user_version = 1;",
         )
         .unwrap();

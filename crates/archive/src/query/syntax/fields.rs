@@ -175,7 +175,11 @@ mod tests {
             assert_eq!(FieldName::lookup(field.name()), Some(FieldName::Text(field)));
         }
         assert_eq!(FieldName::lookup("CREATED"), Some(FieldName::Created));
-        assert_eq!(NAMES.len(), Field::ALL.len() + 1);
+        for field in super::super::PrivateField::ALL {
+            assert!(NAMES.contains(&field.name()));
+            assert_eq!(FieldName::lookup(field.name()), Some(FieldName::Private(field)));
+        }
+        assert_eq!(NAMES.len(), Field::ALL.len() + 1 + super::super::PrivateField::ALL.len());
         for (_, field) in ALIASES {
             assert!(FieldName::lookup(field).is_some(), "{field}");
         }

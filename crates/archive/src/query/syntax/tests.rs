@@ -505,7 +505,7 @@ fn error_display() {
     assert_eq!(
         e.to_string(),
         "unknown field `tags:` (at column 9)\n  cluster tags:PARM\n          ^\nhint: did you mean `tag:`? The fields \
-         are: id, tag, origin, from, to, class, caveat, subject, ref, signer, created, body. To search for \
+         are: id, tag, origin, from, to, class, caveat, subject, ref, signer, created, body, project, note, starred, label. To search for \
          the text itself, put it in quotes: \"tags:PARM\""
     );
     // Pointing past the end; no hint.

@@ -63,7 +63,7 @@ pub(super) fn page(title: &str, query: &str, body: Markup) -> Markup {
                         a href="/browse" { "Browse" } " · " a href="/campaign" { "Campaigns" } " · " a href="/attribute" { "Attribute quotes" } " · " a href="/api/openapi.json" { "API" }
                         @if let Some(me) = crate::server::auth::signed_in_as() {
                             " · " a href="/projects" { "Projects" }
-                            @if me.admin { " · " a href="/api/audit" { "Audit log" } }
+                            @if me.admin { " · " a href="/audit" { "Audit log" } }
                             " · " span.meta { "signed in as " (me.name) }
                         }
                     }
@@ -71,7 +71,8 @@ pub(super) fn page(title: &str, query: &str, body: Markup) -> Markup {
                         summary { "Query syntax" }
                         p { "words (accents and case do not matter; munition finds munitions too) · =munition (only that form) · "
                             "Qadhafi~ Qadhafi~2 (close spellings) · \"a phrase\" · \"a phrase\"~5 · AND OR NOT + - ( ) · prefix* · "
-                            "id: tag: origin: from: to: class: caveat: subject: body: ref: signer: · created:2008-01..2009-06" }
+                            "id: tag: origin: from: to: class: caveat: subject: body: ref: signer: · created:2008-01..2009-06"
+                            @if crate::server::auth::signed_in_as().is_some() { " · newsroom: project:12 note:\"words\" starred:me label:NAME" } }
                     }
                 }
                 main { (body) }

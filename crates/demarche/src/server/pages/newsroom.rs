@@ -78,7 +78,12 @@ impl CablePanel {
                     input type="hidden" name="on" value=(if self.starred { "false" } else { "true" });
                     button type="submit" { @if self.starred { "★ Starred (unstar)" } @else { "☆ Star" } }
                 }
-                @if !self.labels.is_empty() { p.meta { "Your labels: " @for l in &self.labels { span.badge { (l) } } } }
+                @if !self.labels.is_empty() { p.meta { "Your labels: " @for l in &self.labels { a.badge href=(url(&[("q", format!("label:\"{l}\""))])) { (l) } } } }
+                form.label method="post" action=(format!("/cable/{cable}/label")) {
+                    input type="hidden" name="csrf" value=(self.csrf);
+                    label { "Label " input type="text" name="label" required maxlength="200"; }
+                    " " button type="submit" { "Add label" }
+                }
                 @if !self.holding.is_empty() {
                     p.meta { "In your projects: " @for (id, name) in &self.holding { a.badge href=(format!("/projects/{id}")) { (name) } } }
                 }
@@ -278,10 +283,10 @@ pub async fn project(State(state): State<AppState>, viewer: Viewer, Path(id): Pa
                 .iter()
                 .map(|c| (c.to_string(), infos.get(*c).map(|i| i.subject.clone()).unwrap_or_default()))
                 .collect();
-            Ok((p, listed, access.project_notes(id)?, access.members(id)?))
+            Ok((p, listed, access.project_notes(id)?, access.members(id)?, access.alerts(Some(id), false)?))
         })
         .await;
-    let (p, listed, notes, members) = match loaded {
+    let (p, listed, notes, members, alerts) = match loaded {
         Ok(x) => x,
         Err(e) => return error_page(e, ""),
     };
@@ -298,7 +303,31 @@ pub async fn project(State(state): State<AppState>, viewer: Viewer, Path(id): Pa
                 " " button type="submit" { "Add all" }
             }
         }
+        h2 { "Saved searches" }
+        @if alerts.is_empty() { p.meta { "None yet: after every ingest, the cables newly matching a saved search are listed here." } }
+        @for (search, found) in &alerts {
+            div.saved {
+                a href=(url(&[("q", search.query.clone())])) { (search.name) } " " code { (search.query) } " "
+                span.badge { (found.len()) " new since you last looked" }
+                @if !found.is_empty() {
+                    ul.alerts { @for a in found { li { a href=(format!("/cable/{}", a.cable)) { (a.cable) } } } }
+                    form.seen method="post" action=(format!("/projects/{}/seen", p.id)) {
+                        input type="hidden" name="csrf" value=(csrf);
+                        button type="submit" { "Mark as seen" }
+                    }
+                }
+            }
+        }
+        @if editor {
+            form.save method="post" action=(format!("/projects/{}/searches", p.id)) {
+                input type="hidden" name="csrf" value=(csrf);
+                label { "Save a search: name " input type="text" name="name" required maxlength="200"; }
+                label { " query " input type="search" name="query" required maxlength="1000"; }
+                " " button type="submit" { "Save" }
+            }
+        }
         h2 { "Cables" }
+        p { a href=(format!("/api/projects/{}/export", p.id)) { "Export every cable (CSV)" } " · " a href=(format!("/api/projects/{}/export?format=jsonl", p.id)) { "JSON lines" } }
         ul.cables {
             @for (c, subject) in &listed { li { a href=(format!("/cable/{c}")) { (c) } " " (subject) } }
         }
@@ -378,4 +407,128 @@ pub async fn add_member(
         Ok(()) => Redirect::to(&format!("/projects/{id}")).into_response(),
         Err(e) => error_page(e, ""),
     }
+}
+
+/// The fields of "add label".
+#[derive(Debug, Deserialize)]
+pub struct LabelForm {
+    csrf: Option<String>,
+    label: String,
+}
+
+/// `POST /cable/{id}/label`: gives the cable one of your labels.
+pub async fn label(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<LabelForm>,
+) -> Response {
+    if let Err(e) = signed(&viewer, f.csrf.as_deref()) {
+        return error_page(e, "");
+    }
+    let done = state
+        .with_access(&viewer, move |a, access| {
+            let id = a.versions(&id)?[0].cable_id.clone();
+            access.set_label(&id, &f.label, true)?;
+            Ok(id)
+        })
+        .await;
+    match done {
+        Ok(id) => Redirect::to(&format!("/cable/{id}")).into_response(),
+        Err(e) => error_page(e, ""),
+    }
+}
+
+/// The fields of "save a search".
+#[derive(Debug, Deserialize)]
+pub struct SaveSearchForm {
+    csrf: Option<String>,
+    name: String,
+    query: String,
+}
+
+/// `POST /projects/{id}/searches`: saves a search in the project.
+pub async fn save_search(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<SaveSearchForm>,
+) -> Response {
+    if let Err(e) = signed(&viewer, f.csrf.as_deref()) {
+        return error_page(e, "");
+    }
+    let done = state
+        .with_access(&viewer, move |a, access| {
+            access.project(id)?;
+            a.matching_versions_after(&f.query, i64::MAX, Some(access as &dyn archive::PrivateScope))?;
+            access.save_search(id, &f.name, &f.query, a.store().max_latest_version()?)
+        })
+        .await;
+    match done {
+        Ok(_) => Redirect::to(&format!("/projects/{id}")).into_response(),
+        Err(e) => error_page(e, ""),
+    }
+}
+
+/// `POST /projects/{id}/seen`: marks the project's alerts as seen by you.
+pub async fn mark_seen(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<crate::server::auth::CsrfForm>,
+) -> Response {
+    if let Err(e) = signed(&viewer, f.csrf.as_deref()) {
+        return error_page(e, "");
+    }
+    match state.with_access(&viewer, move |_, access| access.alerts(Some(id), true)).await {
+        Ok(_) => Redirect::to(&format!("/projects/{id}")).into_response(),
+        Err(e) => error_page(e, ""),
+    }
+}
+
+/// Filters of the audit page.
+#[derive(Debug, Default, Deserialize)]
+pub struct AuditQuery {
+    user: Option<String>,
+    since: Option<String>,
+}
+
+/// `GET /audit?user=&since=YYYY-MM-DD`: the audit log (admins).
+pub async fn audit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    q: axum::extract::Query<AuditQuery>,
+) -> Response {
+    let axum::extract::Query(q) = q;
+    let since =
+        match q.since.as_deref().filter(|s| !s.is_empty()).map(crate::cmd::audit::day_start).transpose() {
+            Ok(s) => s,
+            Err(e) => return error_page(e.into(), ""),
+        };
+    let filter = archive::newsroom::AuditFilter {
+        user: q.user.clone().filter(|u| !u.is_empty()),
+        since,
+        until: None,
+        limit: 1000,
+    };
+    let entries = match state.with_access(&viewer, move |_, access| access.audit_log(&filter)).await {
+        Ok(e) => e,
+        Err(e) => return error_page(e, ""),
+    };
+    let body = html! {
+        h1 { "Audit log" }
+        form.audit method="get" action="/audit" {
+            label { "Account " input type="text" name="user" value=(q.user.clone().unwrap_or_default()); }
+            label { " since " input type="date" name="since" value=(q.since.clone().unwrap_or_default()); }
+            " " button type="submit" { "Filter" }
+        }
+        p.meta { (entries.len()) " entries, newest first (at most 1,000 here; " a href="/api/audit" { "all as JSON" } ")" }
+        table.audit {
+            tr { th { "When" } th { "Who" } th { "From" } th { "What" } th { "On" } th { "Detail" } }
+            @for e in &entries {
+                tr { td { (archive::query::format_unix(e.at)) } td { (e.user) } td { (e.client) } td { (e.action) } td { (e.target) } td { (e.detail) } }
+            }
+        }
+    };
+    Html(page("Audit log", "", body).into_string()).into_response()
 }
