@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 pub mod demarche_engine;
 pub mod generate;
 pub mod mix;
+pub mod newsroom;
 pub mod peers;
 pub mod process;
 pub mod report;

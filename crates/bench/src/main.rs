@@ -4,6 +4,7 @@
 //! ```text
 //! demarche-bench generate --cables 251287 --out cables.csv
 //! demarche-bench run --cables 251287 --work /tmp/bench
+//! demarche-bench newsroom --cables 251287 --work /tmp/bench-newsroom
 //! ```
 
 use std::io::BufWriter;
@@ -44,6 +45,10 @@ enum Command {
     /// it into demarche and every peer, runs the query mix on each and prints
     /// the comparison.
     Run(run::RunArgs),
+    /// What the newsroom costs: searches as anyone and as a project member
+    /// with collected cables and notes, and the alerts of saved searches
+    /// after an ingest.
+    Newsroom(demarche_bench::newsroom::NewsroomArgs),
 }
 
 fn default_shared() -> &'static str {
@@ -69,6 +74,7 @@ fn main() -> Result<()> {
             );
         }
         Command::Run(args) => run::run(&cli.shared, &args)?,
+        Command::Newsroom(args) => demarche_bench::newsroom::run(&cli.shared, &args)?,
     }
     Ok(())
 }

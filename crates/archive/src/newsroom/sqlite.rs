@@ -37,6 +37,11 @@ impl SqliteNewsroom {
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // The store is in WAL mode: NORMAL commits without waiting for the
+        // disk (a power cut may lose the last commits, never corrupts), as
+        // the archive's own writer does. FULL cost every audited search
+        // 0.5 ms (an fsync) on this machine's disk.
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version < NEWSROOM_SCHEMA {
             return Err(Error::Corrupt(format!(
