@@ -149,7 +149,14 @@ impl Conn {
 
     /// Sends a GET and reads the whole answer: the status code and the body.
     pub async fn get(&mut self, path: &str) -> std::io::Result<(u16, Vec<u8>)> {
-        let req = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: demarche-loadgen\r\n\r\n");
+        self.get_as(path, None).await
+    }
+
+    /// [`Conn::get`] with `Authorization: Bearer TOKEN` when a token is given.
+    pub async fn get_as(&mut self, path: &str, token: Option<&str>) -> std::io::Result<(u16, Vec<u8>)> {
+        let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
+        let req =
+            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: demarche-loadgen\r\n{auth}\r\n");
         self.stream.get_mut().write_all(req.as_bytes()).await?;
         let mut line = String::new();
         self.stream.read_line(&mut line).await?;
@@ -192,12 +199,25 @@ pub async fn run(
     duration: Duration,
     timeout: Duration,
 ) -> LoadReport {
+    run_as(addr, paths, clients, duration, timeout, None).await
+}
+
+/// [`run`] with every request signed in with `token` (a private instance).
+pub async fn run_as(
+    addr: SocketAddr,
+    paths: &[String],
+    clients: usize,
+    duration: Duration,
+    timeout: Duration,
+    token: Option<String>,
+) -> LoadReport {
     assert!(!paths.is_empty(), "no paths to request");
     let start = Instant::now();
     let deadline = start + duration;
     let mut tasks = Vec::new();
     for i in 0..clients {
         let paths = paths.to_vec();
+        let token = token.clone();
         tasks.push(tokio::spawn(async move {
             let mut r = LoadReport::default();
             let mut conn: Option<Conn> = None;
@@ -211,7 +231,7 @@ pub async fn run(
                         conn = Some(Conn::open(addr).await?);
                     }
                     match conn.as_mut() {
-                        Some(c) => c.get(path).await,
+                        Some(c) => c.get_as(path, token.as_deref()).await,
                         None => Err(std::io::ErrorKind::NotConnected.into()),
                     }
                 })
@@ -307,5 +327,17 @@ mod tests {
         for i in 0..buckets {
             assert_eq!(LatencyHistogram::bucket(LatencyHistogram::lower_bound(i)), i, "bucket {i}");
         }
+    }
+}
+
+impl LoadReport {
+    /// Two runs' figures as one (run at the same time).
+    pub fn merged(mut self, other: LoadReport) -> LoadReport {
+        self.ok += other.ok;
+        self.errors += other.errors;
+        self.latencies.merge(&other.latencies);
+        self.error_samples.extend(other.error_samples);
+        self.elapsed = self.elapsed.max(other.elapsed);
+        self
     }
 }

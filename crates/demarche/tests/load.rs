@@ -1,7 +1,10 @@
 //! Load on loopback: 64 keep-alive clients mixing searches (the committed
 //! query mix), cable pages, cable JSON and browse pages against `demarche
-//! serve` over the shared corpus. Must end with zero errors; prints
-//! throughput, p99 and memory. The soak variant (10 minutes, `--ignored`)
+//! serve` over the shared corpus: half of them anonymous on a public
+//! instance, half signed in to a private one (a member of a project with
+//! collected cables and notes, searching it and reading the notes, every
+//! request audited). Must end with zero errors; prints throughput, p99 and
+//! memory. The soak variant (10 minutes, `--ignored`)
 //! also requires memory to stay flat.
 //!
 //! `DEMARCHE_LOAD_SECONDS` sets the length of the bounded run (default 60).
@@ -56,13 +59,60 @@ async fn load(seconds: u64) -> (loadgen::LoadReport, Vec<f64>) {
     }
     paths.extend(["/browse/origin", "/browse/month", "/api/browse/tag"].map(String::from));
 
+    // A newsroom member with a project of collected cables and notes: their
+    // requests also search the project and read the notes.
+    let token = {
+        use archive::newsroom::{
+            pin_note, secret, Access, CredentialKind, NewsroomStore, Role, SqliteNewsroom,
+        };
+        let store = SqliteNewsroom::open(&dir).unwrap();
+        let user = store
+            .add_user("soak", Role::Editor, &secret::hash_password("a soak test password").unwrap())
+            .unwrap();
+        let token = secret::new_secret("dmt_");
+        store
+            .add_credential(user.id, CredentialKind::Token, &secret::secret_hash(&token), None, None)
+            .unwrap();
+        let access = Access::new(&store, &user, "test");
+        let project = access.create_project("Soak", "").unwrap();
+        let a = archive::Archive::open(&dir).unwrap();
+        access.add_cables(project.id, &ids[..ids.len() / 2], "test").unwrap();
+        for id in ids.iter().take(200) {
+            let c = a.store().cable(id, None).unwrap();
+            if let Some(p) = c.paragraphs.first() {
+                access
+                    .add_note(&pin_note(&a, project.id, id, None, p.number, "check the source").unwrap())
+                    .unwrap();
+            }
+        }
+        access.set_star(&ids[0], true).unwrap();
+        token
+    };
+    let mut member_paths = paths.clone();
+    for (i, id) in ids.iter().take(200).enumerate().step_by(7) {
+        member_paths.push(format!(
+            "/api/search?q={}&facets=true",
+            encode(&format!("munitions project:1 created:{}", 2000 + i % 11))
+        ));
+        member_paths.push(format!("/api/search?q={}", encode("note:source OR starred:me")));
+        member_paths.push(format!("/api/cable/{id}/notes"));
+        member_paths.push(format!("/cable/{id}"));
+    }
+    member_paths.extend(["/projects/1", "/api/projects/1", "/api/alerts"].map(String::from));
+
+    // Two servers in this process over the one archive, as `demarche serve`
+    // runs them (their accept loops, timeouts and connection limits; the
+    // clients are within one address's share), without the per-client rate
+    // limit (all clients are one address): a public one for half the
+    // clients, a private one for the signed-in other half.
+    let limits = demarche::server::ConnectionLimits::default();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    // The server as `demarche serve` runs it (its accept loop, timeouts and
-    // connection limits; 64 clients are within one address's share), but
-    // without the per-client rate limit: all 64 clients are one address.
     let state = demarche::server::AppState::open(&dir).unwrap();
-    let limits = demarche::server::ConnectionLimits::default();
+    tokio::spawn(demarche::server::serve_on(listener, state, limits, std::future::pending()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let private_addr = listener.local_addr().unwrap();
+    let state = demarche::server::AppState::open(&dir).unwrap().private(false).unwrap();
     tokio::spawn(demarche::server::serve_on(listener, state, limits, std::future::pending()));
 
     let samples = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -75,9 +125,16 @@ async fn load(seconds: u64) -> (loadgen::LoadReport, Vec<f64>) {
             }
         })
     };
-    let report = loadgen::run(addr, &paths, 64, Duration::from_secs(seconds), Duration::from_secs(10)).await;
+    let (duration, timeout) = (Duration::from_secs(seconds), Duration::from_secs(10));
+    let (public, member) = tokio::join!(
+        loadgen::run(addr, &paths, 32, duration, timeout),
+        loadgen::run_as(private_addr, &member_paths, 32, duration, timeout, Some(token)),
+    );
     sampler.abort();
     let rss = samples.lock().unwrap().clone();
+    println!("load, 32 anonymous clients: {}", public.summary());
+    println!("load, 32 signed-in clients: {}", member.summary());
+    let report = public.merged(member);
     println!("load: {} paths, 64 clients: {}", paths.len(), report.summary());
     println!("resident memory every 5 s (MB): {rss:.0?}");
     (report, rss)
