@@ -304,6 +304,18 @@ pub fn encode(value: &str) -> String {
     out
 }
 
+impl LoadReport {
+    /// Two runs' figures as one (run at the same time).
+    pub fn merged(mut self, other: LoadReport) -> LoadReport {
+        self.ok += other.ok;
+        self.errors += other.errors;
+        self.latencies.merge(&other.latencies);
+        self.error_samples.extend(other.error_samples);
+        self.elapsed = self.elapsed.max(other.elapsed);
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::LatencyHistogram;
@@ -327,17 +339,5 @@ mod tests {
         for i in 0..buckets {
             assert_eq!(LatencyHistogram::bucket(LatencyHistogram::lower_bound(i)), i, "bucket {i}");
         }
-    }
-}
-
-impl LoadReport {
-    /// Two runs' figures as one (run at the same time).
-    pub fn merged(mut self, other: LoadReport) -> LoadReport {
-        self.ok += other.ok;
-        self.errors += other.errors;
-        self.latencies.merge(&other.latencies);
-        self.error_samples.extend(other.error_samples);
-        self.elapsed = self.elapsed.max(other.elapsed);
-        self
     }
 }
