@@ -28,7 +28,7 @@ use crate::{Error, Result};
 pub use access::{Access, AuditEvent, MAX_NAME_CHARS};
 pub use alerts::{update_alerts, AlertsReport};
 pub use notes::{notes_for_version, paragraph_hash, pin_note, place_notes, NotePlace, PlacedNote};
-pub use sqlite::SqliteNewsroom;
+pub use sqlite::{SqliteNewsroom, AUDIT_BATCH, AUDIT_FLUSH};
 
 /// A user's id in the store.
 pub type UserId = i64;

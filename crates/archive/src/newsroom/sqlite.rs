@@ -4,7 +4,7 @@
 //! cables (SQLite's WAL: one writer at a time, waiting up to 5 s).
 
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
 
@@ -18,8 +18,81 @@ use crate::{Error, Result};
 const NEWSROOM_SCHEMA: i64 = 5;
 
 /// The newsroom's tables of an archive's SQLite store.
+///
+/// The audit lines of reads (searches, cable views: one per request) are
+/// written in batches, at most [`AUDIT_FLUSH`] after they happen (a thread
+/// writes them), or when [`AUDIT_BATCH`] are waiting, or before the log is
+/// read, or before any other line (so that the log keeps its order), or
+/// when the store is closed. A process killed outright loses at most the
+/// last half second of reads from the log; every change is written at once.
 pub struct SqliteNewsroom {
+    shared: Arc<Shared>,
+}
+
+/// Read events are written this long after they happen, at the latest.
+pub const AUDIT_FLUSH: std::time::Duration = std::time::Duration::from_millis(500);
+/// At most this many read events wait to be written.
+pub const AUDIT_BATCH: usize = 256;
+
+struct Shared {
     conn: Mutex<Connection>,
+    pending: Mutex<Vec<PendingAudit>>,
+}
+
+/// An audit line waiting to be written.
+struct PendingAudit {
+    at: i64,
+    user_id: Option<UserId>,
+    user: String,
+    client: String,
+    action: String,
+    target: String,
+    detail: String,
+}
+
+impl Shared {
+    /// Writes the waiting audit lines, and `then` after them, in one
+    /// transaction (the connection held throughout, so lines keep their order).
+    fn flush(&self, then: Option<PendingAudit>) -> Result<()> {
+        let mut conn = self.conn.lock().map_err(|_| poisoned())?;
+        let waiting = std::mem::take(&mut *self.pending.lock().map_err(|_| poisoned())?);
+        if waiting.is_empty() && then.is_none() {
+            return Ok(());
+        }
+        let written = (|| -> Result<()> {
+            let tx = conn.transaction()?;
+            {
+                let mut st = tx.prepare_cached(
+                    "INSERT INTO audit (at, user_id, user, client, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?;
+                for e in waiting.iter().chain(&then) {
+                    st.execute(params![e.at, e.user_id, e.user, e.client, e.action, e.target, e.detail])?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })();
+        if written.is_err() {
+            // The waiting lines are kept, before any that came meanwhile,
+            // to be written next time; the caller hears of its own line.
+            let mut pending = self.pending.lock().map_err(|_| poisoned())?;
+            let newer = std::mem::replace(&mut *pending, waiting);
+            pending.extend(newer);
+        }
+        written
+    }
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        if let Err(e) = self.flush(None) {
+            tracing::error!("audit lines could not be written when the newsroom closed: {e}");
+        }
+    }
+}
+
+fn poisoned() -> Error {
+    Error::Corrupt("the newsroom's store connection was poisoned".into())
 }
 
 impl SqliteNewsroom {
@@ -49,11 +122,23 @@ impl SqliteNewsroom {
                  (any command) to migrate it"
             )));
         }
-        Ok(SqliteNewsroom { conn: Mutex::new(conn) })
+        let shared = Arc::new(Shared { conn: Mutex::new(conn), pending: Mutex::new(Vec::new()) });
+        let weak = Arc::downgrade(&shared);
+        std::thread::Builder::new()
+            .name("audit-writer".into())
+            .spawn(move || loop {
+                std::thread::sleep(AUDIT_FLUSH);
+                let Some(shared) = weak.upgrade() else { return };
+                if let Err(e) = shared.flush(None) {
+                    tracing::error!("writing audit lines failed (they are kept to try again): {e}");
+                }
+            })
+            .map_err(|e| Error::io("the audit writer thread", e))?;
+        Ok(SqliteNewsroom { shared })
     }
 
     fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
-        self.conn.lock().map_err(|_| Error::Corrupt("the newsroom's store connection was poisoned".into()))
+        self.shared.conn.lock().map_err(|_| poisoned())
     }
 }
 
@@ -519,23 +604,31 @@ impl NewsroomStore for SqliteNewsroom {
         target: &str,
         detail: &str,
     ) -> Result<()> {
-        let conn = self.conn()?;
-        let mut st = conn.prepare_cached(
-            "INSERT INTO audit (at, user_id, user, client, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        st.execute(params![
-            now(),
-            user.map(|u| u.id),
-            user.map_or("", |u| u.name.as_str()),
-            client,
-            action,
-            target,
-            detail
-        ])?;
+        let line = PendingAudit {
+            at: now(),
+            user_id: user.map(|u| u.id),
+            user: user.map_or(String::new(), |u| u.name.clone()),
+            client: client.to_owned(),
+            action: action.to_owned(),
+            target: target.to_owned(),
+            detail: detail.to_owned(),
+        };
+        if !matches!(action, "search" | "view") {
+            return self.shared.flush(Some(line));
+        }
+        let waiting = {
+            let mut pending = self.shared.pending.lock().map_err(|_| poisoned())?;
+            pending.push(line);
+            pending.len()
+        };
+        if waiting >= AUDIT_BATCH {
+            self.shared.flush(None)?;
+        }
         Ok(())
     }
 
     fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        self.shared.flush(None)?;
         let conn = self.conn()?;
         let limit = if filter.limit == 0 { 1_000 } else { filter.limit } as i64;
         let mut st = conn.prepare_cached(

@@ -240,3 +240,29 @@ fn the_audit_log_cannot_be_changed_and_reindex_keeps_the_newsroom() {
     let problems = report.problems.join("\n");
     assert!(problems.contains("note") && problems.contains("version id 999"), "{problems}");
 }
+
+#[test]
+fn audited_reads_reach_the_log_within_a_second_and_in_order() {
+    let n = newsroom();
+    let ana = Access::new(&n.store, &n.ana, "test");
+    for i in 0..10 {
+        ana.audit(AuditEvent::View, &format!("cable {i}"), "").unwrap();
+    }
+    let db = rusqlite::Connection::open(n.dir.join("store.sqlite")).unwrap();
+    let count = || {
+        db.query_row("SELECT COUNT(*) FROM audit WHERE action = 'view'", [], |r| r.get::<_, i64>(0)).unwrap()
+    };
+    std::thread::sleep(archive::newsroom::AUDIT_FLUSH * 3);
+    assert_eq!(count(), 10, "written by the audit writer without anyone reading the log");
+    ana.audit(AuditEvent::Search, "munitions", "").unwrap();
+    ana.create_project("After the reads", "").unwrap();
+    let actions: Vec<String> = db
+        .prepare("SELECT action FROM audit ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(actions.last().map(String::as_str), Some("create-project"));
+    assert_eq!(actions[actions.len() - 2], "search", "a read waiting is written before the change after it");
+}
