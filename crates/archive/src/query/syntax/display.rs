@@ -42,7 +42,9 @@ impl fmt::Display for Query {
             }
             Query::Created { from, until } => write!(f, "created:{}", created::format(*from, *until)),
             Query::Private { field, value } => {
-                if is_bare(value, true) {
+                // After a newsroom field a word is read as written (`*`,
+                // `~`, `-` are part of it): quotes only for white space.
+                if !value.chars().any(|c| c.is_whitespace() || matches!(c, '(' | ')' | '"')) {
                     write!(f, "{field}:{value}")
                 } else {
                     write!(f, "{field}:\"{value}\"")

@@ -707,3 +707,28 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn newsroom_fields_print_and_reparse_to_themselves() {
+    for (text, field, value) in [
+        ("project:12", PrivateField::Project, "12"),
+        ("NOTE:\"asked to  remove\"", PrivateField::Note, "asked to remove"),
+        ("starred:me", PrivateField::Starred, "me"),
+        ("label:a:b", PrivateField::Label, "a:b"),
+        ("label:-x", PrivateField::Label, "-x"),
+        ("label:ab*", PrivateField::Label, "ab*"),
+        ("label:x~2", PrivateField::Label, "x~2"),
+        ("label:=x", PrivateField::Label, "=x"),
+        ("label:AND", PrivateField::Label, "AND"),
+        ("note:\"OR\"", PrivateField::Note, "OR"),
+    ] {
+        let q = parsed(text);
+        assert_eq!(q, Query::Private { field, value: value.into() }, "{text}");
+        assert_eq!(parsed(&q.to_string()), q, "{text} printed as {q}");
+    }
+    let q = parsed("munitions -starred:me OR label:x");
+    assert_eq!(parsed(&q.to_string()), q);
+    for bad in ["project:(1 OR 2)", "note:\"a b\"~2", "subject:(note:x)", "project:"] {
+        assert!(super::parse(bad).is_err(), "{bad}");
+    }
+}
