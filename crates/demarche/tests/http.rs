@@ -272,6 +272,7 @@ async fn search_page_draws_the_histogram_and_cable_page_the_graph() {
     assert!(svg.contains("<rect"), "bars");
     assert!(body.contains("Matching cables per month"));
     assert!(body.contains("/export?q=") && body.contains("format=csv") && body.contains("format=json"));
+    assert!(body.contains("format=zip"), "texts as a ZIP");
     let (_, _, body) = get("/cable/08STATE134777").await;
     let svg = &body[body.find("<svg").expect("graph inlined")..];
     assert!(svg.contains("08STATE125608"), "cited cable drawn");
@@ -353,12 +354,85 @@ async fn search_results_export_as_csv_and_json() {
     assert_eq!(s, StatusCode::OK);
     let e = json(&body);
     assert_eq!(e["rows"].as_array().unwrap().len() as u64, total);
-    assert_eq!(e["truncated"], false);
+    assert_eq!(e["total"].as_u64(), Some(total));
     assert!(e["rows"][0]["url"].as_str().unwrap().starts_with("/cable/"));
+    // Ranked, the export is the search's pages end to end.
+    let mut paged = Vec::new();
+    for page in 1..=total.div_ceil(100) {
+        let (_, _, body) = get(&format!("/api/search?q=kabul&per_page=100&page={page}")).await;
+        for h in json(&body)["hits"].as_array().unwrap() {
+            paged.push(h["id"].as_str().unwrap().to_owned());
+        }
+    }
+    let exported: Vec<&str> =
+        e["rows"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(exported, paged, "the export's order is the search's");
+    let (s, h, lines) = get("/export?q=kabul&format=jsonl&sort=date_asc").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(h["content-type"], "application/x-ndjson");
+    let rows: Vec<serde_json::Value> = lines.lines().map(json).collect();
+    assert_eq!(rows.len() as u64, total);
+    let dates: Vec<&str> = rows.iter().map(|r| r["created"].as_str().unwrap()).collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "oldest first");
     for bad in ["/export?q=kabul&format=xml", "/export?q=", "/export?q=%22open", "/export?q=x&sort=up"] {
         let (s, _, body) = get(bad).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}: {body}");
     }
+}
+
+/// `unzip`'s answer about a ZIP file: what it printed, or why it failed.
+fn unzip(args: &[&str], zip: &Path) -> String {
+    let out = std::process::Command::new("unzip")
+        .args(args)
+        .arg(zip)
+        .output()
+        .expect("unzip (Debian package unzip, installed by scripts/test-deps) checks the ZIP exports");
+    assert!(out.status.success(), "unzip {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn a_search_exports_as_a_zip_of_the_cables_texts_as_published() {
+    let (s, h, ids) = get("/export?q=%22cluster%20munitions%22&format=csv").await;
+    assert_eq!(s, StatusCode::OK);
+    let total: usize = h["x-total-count"].to_str().unwrap().parse().unwrap();
+    let ids: Vec<&str> = ids.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    let app = router(AppState::open(archive_dir()).unwrap());
+    let res = app
+        .oneshot(
+            Request::builder()
+                .uri("/export?q=%22cluster%20munitions%22&format=zip")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/zip");
+    assert!(res.headers()["content-disposition"].to_str().unwrap().ends_with(".zip\""));
+    let bytes = axum::body::to_bytes(res.into_body(), 64 << 20).await.unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("export.zip");
+    std::fs::write(&file, &bytes).unwrap();
+    assert!(unzip(&["-t"], &file).contains("No errors detected"));
+    let names: Vec<String> = unzip(&["-Z1"], &file).lines().map(str::to_owned).collect();
+    let wanted: Vec<String> = ids.iter().map(|id| format!("{id}.txt")).collect();
+    assert_eq!(names.len(), total);
+    assert_eq!(names, wanted, "a file per hit, in the search's order");
+    // The file is the cable as published: header and body, byte for byte.
+    let out =
+        std::process::Command::new("unzip").arg("-p").arg(&file).arg("08STATE134777.txt").output().unwrap();
+    let published = String::from_utf8(out.stdout).unwrap();
+    let cable = json(&get("/api/cable/08STATE134777").await.2);
+    let body = cable["cable"]["raw_body"].as_str().unwrap();
+    let header = cable["cable"]["raw_header"].as_str().unwrap();
+    assert!(published.ends_with(body), "the body as published");
+    assert!(published.starts_with(header.trim_end()), "after the routing header");
+    assert!(published.contains("narrow interpretation"));
+    // Its modification time is the cable's: 2008-12.
+    let listing = unzip(&["-Z", "-T"], &file);
+    let line = listing.lines().find(|l| l.ends_with("08STATE134777.txt")).unwrap();
+    assert!(line.contains(" 200812"), "{line}");
 }
 
 #[tokio::test]

@@ -54,6 +54,19 @@ struct Answer {
     status: StatusCode,
     headers: HeaderMap,
     body: String,
+    bytes: Vec<u8>,
+}
+
+/// The number of files in a ZIP archive, from its end record (the archives
+/// here are small: no ZIP64).
+fn zip_entries(zip: &[u8]) -> u64 {
+    assert!(
+        zip.len() >= 22 && zip[zip.len() - 22..].starts_with(b"PK\x05\x06"),
+        "not a ZIP: {} bytes",
+        zip.len()
+    );
+    let end = &zip[zip.len() - 22..];
+    u64::from(u16::from_le_bytes([end[10], end[11]]))
 }
 
 impl Answer {
@@ -81,7 +94,7 @@ impl App {
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
-        Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
     }
 
     async fn sign_in(&self, user: &str) -> (String, String) {
@@ -222,6 +235,18 @@ async fn every_route_answers_each_kind_of_person_as_it_should() {
             None,
             [U, S::NOT_FOUND, S::OK, S::OK, S::NOT_FOUND],
         ),
+        (
+            Method::GET,
+            format!("/api/projects/{a}/export?format=zip"),
+            None,
+            [U, S::NOT_FOUND, S::OK, S::OK, S::NOT_FOUND],
+        ),
+        (
+            Method::GET,
+            format!("/export?q=note:{SECRET_WORD}&format=zip"),
+            None,
+            [U, S::OK, S::OK, S::OK, S::OK],
+        ),
         (Method::GET, "/api/audit".into(), None, [U, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
         (
             Method::GET,
@@ -305,6 +330,16 @@ async fn every_route_answers_each_kind_of_person_as_it_should() {
     let rows: Vec<Value> = jsonl.body.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(rows.len() as u64, collected);
     assert!(rows.iter().all(|r| r["url"].as_str().unwrap().starts_with("/cable/")));
+    // The ZIP: a text per collected cable, for members; for another
+    // project's reader the note's search exports an empty archive.
+    let zip = app.call(Method::GET, &format!("/api/projects/{a}/export?format=zip"), Some(&rita), None).await;
+    assert_eq!(zip_entries(&zip.bytes), collected, "a file per collected cable");
+    let zip =
+        app.call(Method::GET, &format!("/export?q=note:{SECRET_WORD}&format=zip"), Some(&pete), None).await;
+    assert_eq!(zip_entries(&zip.bytes), 0, "another project's note finds nothing to export");
+    let zip =
+        app.call(Method::GET, &format!("/export?q=note:{SECRET_WORD}&format=zip"), Some(&ed), None).await;
+    assert_eq!(zip_entries(&zip.bytes), 1, "the note's cable, for the project's editor");
     let marks = app.call(Method::GET, "/api/cable/08STATE134777/marks", Some(&rita), None).await.json();
     assert_eq!(marks["starred"], false, "stars are their owner's: {marks}");
     assert_eq!(marks["labels"], json!([]), "labels are their owner's: {marks}");

@@ -4,6 +4,7 @@
 
 pub mod facets;
 mod guard;
+mod ordered;
 mod ranked;
 mod snippets;
 pub mod spelling;
@@ -760,6 +761,27 @@ fn year_counts(tally: &FacetTally) -> Vec<FacetCount> {
     years.into_iter().map(|(value, count)| FacetCount { value, count }).collect()
 }
 
+/// A request's query parsed and translated for `searcher`, with the
+/// translator (what it expanded, what to highlight).
+fn translate_request<'a>(
+    index: &'a crate::index::SearchIndex,
+    searcher: &'a tantivy::Searcher,
+    req: &SearchRequest,
+    scope: Option<&'a dyn PrivateScope>,
+) -> Result<(Query, Translator<'a>, Box<dyn TQuery>)> {
+    let parsed = syntax::parse(&req.query)?;
+    let mut translator =
+        Translator::for_searcher(&index.fields, searcher).with_forms_cache(&index.forms).with_private(scope);
+    if req.variants {
+        translator = translator.with_variants(&index.variants);
+    }
+    if !req.stemming {
+        translator = translator.without_stemming();
+    }
+    let query = translator.translate(&parsed)?;
+    Ok((parsed, translator, query))
+}
+
 impl Archive {
     /// Runs a search (newsroom fields refused: see [`Archive::search_scoped`]).
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
@@ -795,18 +817,8 @@ impl Archive {
             )));
         }
         let index = self.index()?;
-        let parsed = syntax::parse(&req.query)?;
         let searcher = index.searcher();
-        let mut translator = Translator::for_searcher(&index.fields, &searcher)
-            .with_forms_cache(&index.forms)
-            .with_private(scope);
-        if req.variants {
-            translator = translator.with_variants(&index.variants);
-        }
-        if !req.stemming {
-            translator = translator.without_stemming();
-        }
-        let query = translator.translate(&parsed)?;
+        let (parsed, translator, query) = translate_request(index, &searcher, req, scope)?;
 
         let mut counted_fields = Vec::new();
         if req.facets {

@@ -25,6 +25,7 @@ mod pages;
 pub mod ratelimit;
 mod stream;
 mod svg;
+mod zip;
 
 use std::future::Future;
 use std::net::SocketAddr;

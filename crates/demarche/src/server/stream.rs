@@ -59,3 +59,40 @@ where
     });
     axum::body::Body::new(ChannelBody { rx })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    #[tokio::test]
+    async fn a_client_that_goes_away_stops_the_job() {
+        let sent = Arc::new(AtomicUsize::new(0));
+        let stopped = Arc::new(AtomicBool::new(false));
+        let (s, done) = (sent.clone(), stopped.clone());
+        let body = streamed(move |sink| {
+            // An endless export: only the client's leaving ends it.
+            while sink.send(vec![b'x'; 1024]) {
+                s.fetch_add(1, Ordering::SeqCst);
+            }
+            done.store(true, Ordering::SeqCst);
+            Ok(())
+        });
+        let mut body = Box::pin(body);
+        for _ in 0..3 {
+            let frame = std::future::poll_fn(|cx| http_body::Body::poll_frame(body.as_mut(), cx)).await;
+            assert!(frame.is_some());
+        }
+        drop(body);
+        for _ in 0..200 {
+            if stopped.load(Ordering::SeqCst) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert!(stopped.load(Ordering::SeqCst), "the job still runs after its client left");
+        let n = sent.load(Ordering::SeqCst);
+        assert!(n < 3 + CHUNKS_IN_FLIGHT + 2, "{n} chunks made for a client that read 3");
+    }
+}

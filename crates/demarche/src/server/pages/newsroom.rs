@@ -327,7 +327,7 @@ pub async fn project(State(state): State<AppState>, viewer: Viewer, Path(id): Pa
             }
         }
         h2 { "Cables" }
-        p { a href=(format!("/api/projects/{}/export", p.id)) { "Export every cable (CSV)" } " · " a href=(format!("/api/projects/{}/export?format=jsonl", p.id)) { "JSON lines" } }
+        p { a href=(format!("/api/projects/{}/export", p.id)) { "Export every cable (CSV)" } " · " a href=(format!("/api/projects/{}/export?format=jsonl", p.id)) { "JSON lines" } " · " a href=(format!("/api/projects/{}/export?format=zip", p.id)) { "texts as published (ZIP)" } }
         ul.cables {
             @for (c, subject) in &listed { li { a href=(format!("/cable/{c}")) { (c) } " " (subject) } }
         }

@@ -106,7 +106,7 @@ pub async fn search(
                     a href=(link(&[("q", query.clone())])) { "relevance" } " · "
                     a href=(link(&[("q", query.clone()), ("sort", "date".into())])) { "newest" } " · "
                     a href=(link(&[("q", query.clone()), ("sort", "date_asc".into())])) { "oldest" }
-                    " · Export: " a href=(export("csv")) { "CSV" } " · " a href=(export("json")) { "JSON" }
+                    " · Export every hit: " a href=(export("csv")) { "CSV" } " · " a href=(export("json")) { "JSON" } " · " a href=(export("zip")) { "texts (ZIP)" }
                     " · " a.forms href=(stem_switch.1) { (stem_switch.0) }
                 }
                 @for e in &results.expanded {
