@@ -142,6 +142,8 @@ pub struct Served {
     pub clients: usize,
     /// The server's resident memory after the runs, and its peak.
     pub rss: (u64, u64),
+    /// Whole exports, after the load run.
+    pub exports: Vec<crate::report::ExportFigures>,
 }
 
 /// Starts `demarche serve` over the archive and runs the mix through its JSON API.
@@ -203,6 +205,10 @@ pub fn query_served(bin: &Path, dir: &Path, mix: &Mix, repeat: Repeat, load_seco
     ));
     let pid = server.0.id();
     let rss = (process::rss(pid).unwrap_or(0), process::peak_rss(pid).unwrap_or(0));
+    let mut exports = Vec::new();
+    for path in EXPORTS {
+        exports.push(export_served(addr, pid, path).with_context(|| format!("export {path}"))?);
+    }
     let run = EngineRun {
         engine: "demarche-http".into(),
         version: format!("demarche serve {}", env!("CARGO_PKG_VERSION")),
@@ -210,5 +216,83 @@ pub fn query_served(bin: &Path, dir: &Path, mix: &Mix, repeat: Repeat, load_seco
         queries,
         ..EngineRun::default()
     };
-    Ok(Served { run, load, clients, rss })
+    Ok(Served { run, load, clients, rss, exports })
+}
+
+/// The whole exports measured: every cable (the generated corpus ends in
+/// 2010), as CSV and as the ZIP of texts.
+const EXPORTS: [&str; 2] =
+    ["/export?q=created:..2011&sort=date&format=csv", "/export?q=created:..2011&format=zip"];
+
+/// One export read to its end over a plain HTTP/1.0 connection (the body
+/// then ends with the connection: no chunks to decode), the server's
+/// memory polled meanwhile.
+fn export_served(addr: SocketAddr, pid: u32, path: &str) -> Result<crate::report::ExportFigures> {
+    use std::io::{Read as _, Write as _};
+    let rss_before = process::rss(pid).unwrap_or(0);
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let poller = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut max = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                max = max.max(process::rss(pid).unwrap_or(0));
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            max
+        })
+    };
+    let start = Instant::now();
+    let mut s = std::net::TcpStream::connect(addr)?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+    let mut head = Vec::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut first_byte = None;
+    let mut bytes = 0u64;
+    loop {
+        let n = s.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        if first_byte.is_none() {
+            head.extend_from_slice(&buf[..n]);
+            if let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") {
+                let body = head.len() - end - 4;
+                if body > 0 {
+                    first_byte = Some(start.elapsed());
+                    bytes += body as u64;
+                }
+                head.truncate(end);
+                if body == 0 {
+                    // Headers alone so far: the first body byte comes next.
+                    let n = s.read(&mut buf)?;
+                    first_byte = Some(start.elapsed());
+                    bytes += n as u64;
+                }
+            }
+            continue;
+        }
+        bytes += n as u64;
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let rss_max = poller.join().unwrap_or(0);
+    let head = String::from_utf8_lossy(&head).into_owned();
+    if !head.starts_with("HTTP/1.0 200") && !head.starts_with("HTTP/1.1 200") {
+        bail!("{head}");
+    }
+    let cables = head
+        .lines()
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("x-total-count:").map(|v| v.trim().to_owned()))
+        .and_then(|v| v.parse().ok())
+        .context("no X-Total-Count")?;
+    Ok(crate::report::ExportFigures {
+        path: path.to_owned(),
+        cables,
+        bytes,
+        first_byte_ms: first_byte.unwrap_or_default().as_secs_f64() * 1e3,
+        seconds,
+        rss_before,
+        rss_max,
+    })
 }

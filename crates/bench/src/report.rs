@@ -43,6 +43,28 @@ pub struct ServeFigures {
     pub rss_bytes: u64,
     /// Server peak resident memory.
     pub peak_rss_bytes: u64,
+    /// Whole exports of every cable, one after the other.
+    pub exports: Vec<ExportFigures>,
+}
+
+/// One whole export through `demarche serve`, read by one client.
+#[derive(Debug, Serialize)]
+pub struct ExportFigures {
+    /// The path asked for.
+    pub path: String,
+    /// Cables exported (`X-Total-Count`).
+    pub cables: u64,
+    /// Bytes of the body.
+    pub bytes: u64,
+    /// From the request sent to the first byte of the body, ms.
+    pub first_byte_ms: f64,
+    /// From the request sent to the last byte, seconds.
+    pub seconds: f64,
+    /// The server's resident memory before it, and the most seen during it
+    /// (polled every 20 ms), bytes.
+    pub rss_before: u64,
+    /// See `rss_before`.
+    pub rss_max: u64,
 }
 
 /// The machine the run was on.
@@ -259,6 +281,21 @@ impl Results {
                 v.errors,
                 mb(v.rss_bytes),
                 mb(v.peak_rss_bytes)
+            );
+        }
+        for e in self.serve.iter().flat_map(|v| &v.exports) {
+            let _ = writeln!(
+                s,
+                "\nExport `{}`: {} cables, {}, first byte after {} ms, all in {:.1} s ({:.0} cables/s); server RSS {} before, at most {} during (+{}).",
+                e.path,
+                e.cables,
+                mb(e.bytes),
+                ms(e.first_byte_ms),
+                e.seconds,
+                e.cables as f64 / e.seconds.max(1e-9),
+                mb(e.rss_before),
+                mb(e.rss_max),
+                mb(e.rss_max.saturating_sub(e.rss_before))
             );
         }
         s.push_str("\n## Notes\n\n");

@@ -125,6 +125,7 @@ pub fn run(shared: &Path, args: &RunArgs) -> Result<()> {
             errors: s.load.errors,
             rss_bytes: s.rss.0,
             peak_rss_bytes: s.rss.1,
+            exports: s.exports,
         });
     }
 

@@ -240,3 +240,59 @@ pub const MIGRATIONS: &[&str] = &[
 pub fn current_version() -> i64 {
     MIGRATIONS.len() as i64
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    /// The tables, indexes and triggers of a store, as SQLite prints them.
+    fn layout(path: &std::path::Path) -> Vec<String> {
+        let conn = rusqlite::Connection::open(path).unwrap();
+        let mut st = conn
+            .prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
+            .unwrap();
+        st.query_map([], |r| {
+            Ok(format!(
+                "{} {}: {:?}",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    }
+
+    /// A store left at each earlier schema version (as that release made
+    /// it, with a value of its own) opens upgraded to this one: its value
+    /// kept, its tables the same as a new store's, newsroom tables included.
+    #[test]
+    fn a_store_of_every_earlier_schema_is_upgraded_to_the_layout_of_a_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = dir.path().join("fresh.sqlite");
+        drop(Store::open(&fresh, true).unwrap());
+        let want = layout(&fresh);
+        assert!(want.iter().any(|t| t.starts_with("table audit:")), "{want:?}");
+        for version in 1..current_version() {
+            let path = dir.path().join(format!("v{version}.sqlite"));
+            {
+                let conn = rusqlite::Connection::open(&path).unwrap();
+                for sql in &MIGRATIONS[..version as usize] {
+                    conn.execute_batch(sql).unwrap();
+                }
+                conn.pragma_update(None, "user_version", version).unwrap();
+                conn.execute("INSERT INTO meta (key, value) VALUES ('made-by', ?1)", [version.to_string()])
+                    .unwrap();
+            }
+            assert!(Store::open(&path, false).is_err(), "v{version}: read-only opening does not migrate");
+            let store = Store::open(&path, true).unwrap();
+            assert_eq!(store.schema_version().unwrap(), current_version(), "v{version}");
+            assert_eq!(store.meta("made-by").unwrap(), Some(version.to_string()), "v{version}: data kept");
+            assert!(store.newsroom_problems().unwrap().is_empty(), "v{version}");
+            drop(store);
+            assert_eq!(layout(&path), want, "v{version} upgraded has the layout of a new store");
+        }
+    }
+}
