@@ -345,6 +345,68 @@ async fn every_route_answers_each_kind_of_person_as_it_should() {
     assert_eq!(marks["labels"], json!([]), "labels are their owner's: {marks}");
     assert_eq!(marks["projects"][0][0].as_i64(), Some(a));
 
+    // The page forms, as each kind of person sends them (a bearer token
+    // needs no CSRF token: the session test checks the cookie's): done
+    // (sent on to the page it changed), or refused as the API refuses.
+    let forms: Vec<(String, String, [&str; 5])> = vec![
+        (format!("/projects/{a}/collect"), "query=kabul".into(), ["login", "404", "403", "done", "404"]),
+        (
+            format!("/projects/{a}/members"),
+            "user=rita&role=reader".into(),
+            ["login", "404", "403", "done", "404"],
+        ),
+        (
+            format!("/projects/{a}/searches"),
+            "name=k&query=kabul".into(),
+            ["login", "404", "403", "done", "404"],
+        ),
+        (format!("/projects/{a}/seen"), String::new(), ["login", "404", "done", "done", "404"]),
+        (format!("/projects/{a}/remove"), "cable=08KABUL346".into(), ["login", "404", "403", "done", "404"]),
+        (
+            "/cable/08STATE134777/collect".into(),
+            format!("project={a}"),
+            ["login", "404", "403", "done", "404"],
+        ),
+        (
+            "/notes".into(),
+            format!("project={a}&cable=08STATE134777&paragraph=3&text=form"),
+            ["login", "404", "403", "done", "404"],
+        ),
+        ("/cable/08STATE134777/star".into(), "on=true".into(), ["login", "done", "done", "done", "done"]),
+        ("/cable/08STATE134777/label".into(), "label=form".into(), ["login", "done", "done", "done", "done"]),
+        ("/projects".into(), "name=Form+project".into(), ["login", "done", "403", "done", "done"]),
+    ];
+    for (uri, form, expected) in &forms {
+        for (i, token) in tokens.iter().enumerate() {
+            let mut req = Request::builder()
+                .method(Method::POST)
+                .uri(uri)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            if let Some(token) = token {
+                req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
+            }
+            let got = app.send(req.body(Body::from(form.clone())).unwrap()).await;
+            let location = got.headers.get(header::LOCATION).and_then(|l| l.to_str().ok()).unwrap_or("");
+            let answer = match got.status {
+                S::SEE_OTHER if location.starts_with("/login") => "login",
+                S::SEE_OTHER => "done",
+                S::NOT_FOUND => "404",
+                S::FORBIDDEN => "403",
+                _ => "other",
+            };
+            if answer != expected[i] {
+                failures.push(format!(
+                    "POST {uri} ({form}) as {}: {} to {location:?} (expected {}): {}",
+                    WHO[i], got.status, expected[i], got.body
+                ));
+            }
+            if !sees_a[i] && got.body.contains(PROJECT_NAME) {
+                failures.push(format!("POST {uri} as {}: project A's name leaked", WHO[i]));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} wrong answers:\n{}", failures.len(), failures.join("\n"));
+
     // The audit log: what happened, and never a password or a token.
     let audit = app.call(Method::GET, "/api/audit?limit=100000", Some(&ada), None).await;
     for secret in [PASSWORD, &pete, &rita, &ed, &ada] {
@@ -362,6 +424,8 @@ async fn every_route_answers_each_kind_of_person_as_it_should() {
         "view",
         "export",
         "mark",
+        "remove-cables",
+        "save-search",
     ] {
         assert!(actions.contains(&action), "{action} is not in the audit log: {actions:?}");
     }

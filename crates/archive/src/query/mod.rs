@@ -1057,25 +1057,9 @@ impl Archive {
             .with_variants(&index.variants)
             .with_private(scope)
             .translate(&parsed)?;
-        let docs = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
-        let mut by_segment: std::collections::BTreeMap<u32, Vec<u32>> = std::collections::BTreeMap::new();
-        for d in docs {
-            by_segment.entry(d.segment_ord).or_default().push(d.doc_id);
-        }
-        let mut ids = Vec::new();
-        let mut buf = String::new();
-        for (segment, docs) in by_segment {
-            let column =
-                searcher.segment_reader(segment).fast_fields().str("id")?.ok_or_else(|| {
-                    Error::Corrupt("the index has no id column: run `demarche reindex`".into())
-                })?;
-            for doc in docs {
-                if let Some(ord) = column.term_ords(doc).next() {
-                    column.ord_to_str(ord, &mut buf).map_err(|e| Error::io("index id column", e))?;
-                    ids.push(buf.clone());
-                }
-            }
-        }
+        let docs: Vec<DocAddress> =
+            searcher.search(&query, &tantivy::collector::DocSetCollector)?.into_iter().collect();
+        let mut ids = ordered::ids_of(&searcher, &docs)?;
         ids.sort();
         ids.dedup();
         Ok(ids)

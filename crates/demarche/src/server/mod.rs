@@ -224,6 +224,7 @@ pub fn router(state: AppState) -> Router {
             .route("/projects/{id}", get(pages::newsroom::project))
             .route("/projects/{id}/collect", post(pages::newsroom::collect_query))
             .route("/projects/{id}/members", post(pages::newsroom::add_member))
+            .route("/projects/{id}/remove", post(pages::newsroom::remove_cable))
             .route("/projects/{id}/searches", post(pages::newsroom::save_search))
             .route("/projects/{id}/seen", post(pages::newsroom::mark_seen))
             .route("/cable/{id}/label", post(pages::newsroom::label))

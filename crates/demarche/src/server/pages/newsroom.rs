@@ -122,6 +122,30 @@ fn signed(viewer: &Viewer, csrf: Option<&str>) -> Result<(), HttpError> {
     viewer.require()?.check_csrf(csrf)
 }
 
+/// What every form that changes something does: checks the session and the
+/// form's CSRF token, makes the change through the one permission place
+/// ([`AppState::with_access`]), then sends the browser to `then` of its
+/// result, or shows why not.
+async fn change<T, F>(
+    state: &AppState,
+    viewer: &Viewer,
+    csrf: Option<&str>,
+    f: F,
+    then: impl FnOnce(T) -> String,
+) -> Response
+where
+    T: Send + 'static,
+    F: FnOnce(&Archive, &archive::newsroom::Access<'_>) -> archive::Result<T> + Send + 'static,
+{
+    if let Err(e) = signed(viewer, csrf) {
+        return error_page(e, "");
+    }
+    match state.with_access(viewer, f).await {
+        Ok(v) => Redirect::to(&then(v)).into_response(),
+        Err(e) => error_page(e, ""),
+    }
+}
+
 /// `POST /cable/{id}/star`.
 pub async fn star(
     State(state): State<AppState>,
@@ -129,21 +153,13 @@ pub async fn star(
     Path(id): Path<String>,
     Form(f): Form<StarForm>,
 ) -> Response {
-    if let Err(e) = signed(&viewer, f.csrf.as_deref()) {
-        return error_page(e, "");
-    }
     let on = f.on.as_deref() != Some("false");
-    let done = state
-        .with_access(&viewer, move |a, access| {
-            let id = a.versions(&id)?[0].cable_id.clone();
-            access.set_star(&id, on)?;
-            Ok(id)
-        })
-        .await;
-    match done {
-        Ok(id) => Redirect::to(&format!("/cable/{id}")).into_response(),
-        Err(e) => error_page(e, ""),
-    }
+    let set = move |a: &Archive, access: &archive::newsroom::Access<'_>| {
+        let id = a.versions(&id)?[0].cable_id.clone();
+        access.set_star(&id, on)?;
+        Ok(id)
+    };
+    change(&state, &viewer, f.csrf.as_deref(), set, |id| format!("/cable/{id}")).await
 }
 
 /// The fields of "add to project".
@@ -160,20 +176,13 @@ pub async fn collect(
     Path(id): Path<String>,
     Form(f): Form<CollectForm>,
 ) -> Response {
-    if let Err(e) = signed(&viewer, f.csrf.as_deref()) {
-        return error_page(e, "");
-    }
-    let done = state
-        .with_access(&viewer, move |a, access| {
-            let id = a.versions(&id)?[0].cable_id.clone();
-            access.add_cables(f.project, std::slice::from_ref(&id), "from the cable page")?;
-            Ok(id)
-        })
-        .await;
-    match done {
-        Ok(id) => Redirect::to(&format!("/cable/{id}")).into_response(),
-        Err(e) => error_page(e, ""),
-    }
+    let project = f.project;
+    let add = move |a: &Archive, access: &archive::newsroom::Access<'_>| {
+        let id = a.versions(&id)?[0].cable_id.clone();
+        access.add_cables(project, std::slice::from_ref(&id), "from the cable page")?;
+        Ok(id)
+    };
+    change(&state, &viewer, f.csrf.as_deref(), add, |id| format!("/cable/{id}")).await
 }
 
 /// The fields of "write a note".
@@ -188,21 +197,14 @@ pub struct NoteForm {
 
 /// `POST /notes`: writes a note on the latest version's paragraph.
 pub async fn note(State(state): State<AppState>, viewer: Viewer, Form(f): Form<NoteForm>) -> Response {
-    if let Err(e) = signed(&viewer, f.csrf.as_deref()) {
-        return error_page(e, "");
-    }
-    let done = state
-        .with_access(&viewer, move |a, access| {
-            access.project(f.project)?;
-            let note = pin_note(a, f.project, &f.cable, None, f.paragraph, &f.text)?;
-            access.add_note(&note)?;
-            Ok((note.cable, note.paragraph))
-        })
-        .await;
-    match done {
-        Ok((id, n)) => Redirect::to(&format!("/cable/{id}#p{n}")).into_response(),
-        Err(e) => error_page(e, ""),
-    }
+    let csrf = f.csrf.clone();
+    let write = move |a: &Archive, access: &archive::newsroom::Access<'_>| {
+        access.project(f.project)?;
+        let note = pin_note(a, f.project, &f.cable, None, f.paragraph, &f.text)?;
+        access.add_note(&note)?;
+        Ok((note.cable, note.paragraph))
+    };
+    change(&state, &viewer, csrf.as_deref(), write, |(id, n)| format!("/cable/{id}#p{n}")).await
 }
 
 fn sign_out_form(csrf: &str) -> Markup {
@@ -259,13 +261,11 @@ pub async fn create_project(
     viewer: Viewer,
     Form(f): Form<ProjectForm>,
 ) -> Response {
-    if let Err(e) = signed(&viewer, f.csrf.as_deref()) {
-        return error_page(e, "");
-    }
-    match state.with_access(&viewer, move |_, access| access.create_project(&f.name, &f.description)).await {
-        Ok(p) => Redirect::to(&format!("/projects/{}", p.id)).into_response(),
-        Err(e) => error_page(e, ""),
-    }
+    let csrf = f.csrf.clone();
+    let create = move |_: &Archive, access: &archive::newsroom::Access<'_>| {
+        access.create_project(&f.name, &f.description)
+    };
+    change(&state, &viewer, csrf.as_deref(), create, |p| format!("/projects/{}", p.id)).await
 }
 
 /// `GET /projects/{id}`: a project's cables, notes and members, with
@@ -329,7 +329,18 @@ pub async fn project(State(state): State<AppState>, viewer: Viewer, Path(id): Pa
         h2 { "Cables" }
         p { a href=(format!("/api/projects/{}/export", p.id)) { "Export every cable (CSV)" } " · " a href=(format!("/api/projects/{}/export?format=jsonl", p.id)) { "JSON lines" } " · " a href=(format!("/api/projects/{}/export?format=zip", p.id)) { "texts as published (ZIP)" } }
         ul.cables {
-            @for (c, subject) in &listed { li { a href=(format!("/cable/{c}")) { (c) } " " (subject) } }
+            @for (c, subject) in &listed {
+                li {
+                    a href=(format!("/cable/{c}")) { (c) } " " (subject)
+                    @if editor {
+                        form.remove method="post" action=(format!("/projects/{}/remove", p.id)) {
+                            input type="hidden" name="csrf" value=(csrf);
+                            input type="hidden" name="cable" value=(c);
+                            button type="submit" aria-label=(format!("Remove {c} from the project")) { "remove" }
+                        }
+                    }
+                }
+            }
         }
         @if (p.cables as usize) > listed.len() { p.meta { "and " (p.cables as usize - listed.len()) " more: search project:" (p.id) } }
         h2 { "Notes" }
@@ -364,20 +375,35 @@ pub async fn collect_query(
     Path(id): Path<i64>,
     Form(f): Form<QueryForm>,
 ) -> Response {
-    if let Err(e) = signed(&viewer, f.csrf.as_deref()) {
-        return error_page(e, "");
-    }
-    let done = state
-        .with_access(&viewer, move |a: &Archive, access| {
-            access.project(id)?;
-            let ids = a.matching_ids_scoped(&f.query, Some(access as &dyn archive::PrivateScope))?;
-            access.add_cables(id, &ids, &format!("every hit of {}", f.query))
-        })
-        .await;
-    match done {
-        Ok(_) => Redirect::to(&format!("/projects/{id}")).into_response(),
-        Err(e) => error_page(e, ""),
-    }
+    let csrf = f.csrf.clone();
+    let add = move |a: &Archive, access: &archive::newsroom::Access<'_>| {
+        access.project(id)?;
+        let ids = a.matching_ids_scoped(&f.query, Some(access as &dyn archive::PrivateScope))?;
+        access.add_cables(id, &ids, &format!("every hit of {}", f.query))
+    };
+    change(&state, &viewer, csrf.as_deref(), add, |_| format!("/projects/{id}")).await
+}
+
+/// The fields of "remove from the project".
+#[derive(Debug, Deserialize)]
+pub struct RemoveForm {
+    csrf: Option<String>,
+    cable: String,
+}
+
+/// `POST /projects/{id}/remove`: takes a cable out of the project (its
+/// notes stay, as the API's removal keeps them).
+pub async fn remove_cable(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<RemoveForm>,
+) -> Response {
+    let csrf = f.csrf.clone();
+    let remove = move |_: &Archive, access: &archive::newsroom::Access<'_>| {
+        access.remove_cables(id, std::slice::from_ref(&f.cable))
+    };
+    change(&state, &viewer, csrf.as_deref(), remove, |_| format!("/projects/{id}")).await
 }
 
 /// The fields of "add member".
@@ -395,18 +421,11 @@ pub async fn add_member(
     Path(id): Path<i64>,
     Form(f): Form<MemberForm>,
 ) -> Response {
-    if let Err(e) = signed(&viewer, f.csrf.as_deref()) {
-        return error_page(e, "");
-    }
-    let done = state
-        .with_access(&viewer, move |_, access| {
-            access.set_member(id, &f.user, ProjectRole::from_name(&f.role)?)
-        })
-        .await;
-    match done {
-        Ok(()) => Redirect::to(&format!("/projects/{id}")).into_response(),
-        Err(e) => error_page(e, ""),
-    }
+    let csrf = f.csrf.clone();
+    let set = move |_: &Archive, access: &archive::newsroom::Access<'_>| {
+        access.set_member(id, &f.user, ProjectRole::from_name(&f.role)?)
+    };
+    change(&state, &viewer, csrf.as_deref(), set, |()| format!("/projects/{id}")).await
 }
 
 /// The fields of "add label".
@@ -423,20 +442,13 @@ pub async fn label(
     Path(id): Path<String>,
     Form(f): Form<LabelForm>,
 ) -> Response {
-    if let Err(e) = signed(&viewer, f.csrf.as_deref()) {
-        return error_page(e, "");
-    }
-    let done = state
-        .with_access(&viewer, move |a, access| {
-            let id = a.versions(&id)?[0].cable_id.clone();
-            access.set_label(&id, &f.label, true)?;
-            Ok(id)
-        })
-        .await;
-    match done {
-        Ok(id) => Redirect::to(&format!("/cable/{id}")).into_response(),
-        Err(e) => error_page(e, ""),
-    }
+    let csrf = f.csrf.clone();
+    let set = move |a: &Archive, access: &archive::newsroom::Access<'_>| {
+        let id = a.versions(&id)?[0].cable_id.clone();
+        access.set_label(&id, &f.label, true)?;
+        Ok(id)
+    };
+    change(&state, &viewer, csrf.as_deref(), set, |id| format!("/cable/{id}")).await
 }
 
 /// The fields of "save a search".
@@ -454,20 +466,13 @@ pub async fn save_search(
     Path(id): Path<i64>,
     Form(f): Form<SaveSearchForm>,
 ) -> Response {
-    if let Err(e) = signed(&viewer, f.csrf.as_deref()) {
-        return error_page(e, "");
-    }
-    let done = state
-        .with_access(&viewer, move |a, access| {
-            access.project(id)?;
-            a.matching_versions_after(&f.query, i64::MAX, Some(access as &dyn archive::PrivateScope))?;
-            access.save_search(id, &f.name, &f.query, a.store().max_latest_version()?)
-        })
-        .await;
-    match done {
-        Ok(_) => Redirect::to(&format!("/projects/{id}")).into_response(),
-        Err(e) => error_page(e, ""),
-    }
+    let csrf = f.csrf.clone();
+    let save = move |a: &Archive, access: &archive::newsroom::Access<'_>| {
+        access.project(id)?;
+        a.matching_versions_after(&f.query, i64::MAX, Some(access as &dyn archive::PrivateScope))?;
+        access.save_search(id, &f.name, &f.query, a.store().max_latest_version()?)
+    };
+    change(&state, &viewer, csrf.as_deref(), save, |_| format!("/projects/{id}")).await
 }
 
 /// `POST /projects/{id}/seen`: marks the project's alerts as seen by you.
@@ -477,13 +482,8 @@ pub async fn mark_seen(
     Path(id): Path<i64>,
     Form(f): Form<crate::server::auth::CsrfForm>,
 ) -> Response {
-    if let Err(e) = signed(&viewer, f.csrf.as_deref()) {
-        return error_page(e, "");
-    }
-    match state.with_access(&viewer, move |_, access| access.alerts(Some(id), true)).await {
-        Ok(_) => Redirect::to(&format!("/projects/{id}")).into_response(),
-        Err(e) => error_page(e, ""),
-    }
+    let seen = move |_: &Archive, access: &archive::newsroom::Access<'_>| access.alerts(Some(id), true);
+    change(&state, &viewer, f.csrf.as_deref(), seen, |_| format!("/projects/{id}")).await
 }
 
 /// Filters of the audit page.
