@@ -531,6 +531,41 @@ impl Store {
         }
     }
 
+    /// The text of version `seq` of a cable as published: its routing
+    /// header and body, exactly as stored (checked against the version's
+    /// content hash), without decoding the rest of the cable: what an
+    /// export of texts reads.
+    pub fn published_text(&self, id: &str, seq: u32) -> Result<(String, String)> {
+        let stored = self
+            .conn
+            .prepare_cached("SELECT cable, content_hash FROM versions WHERE cable_id = ?1 AND seq = ?2")?
+            .query_row(params![id, seq], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?)))
+            .optional()?;
+        let Some((blob, hash)) = stored else {
+            return Err(Error::VersionNotFound {
+                id: id.to_owned(),
+                version: seq,
+                count: self.versions(id)?.len() as u32,
+            });
+        };
+        let (parsed, raw) = self.decode_parsed_json(id, &blob)?;
+        let json = match raw {
+            Some(frame) => codec::decompress_raw(frame, &parsed)
+                .map_err(|e| Error::Corrupt(format!("{id}: stored raw text does not decompress: {e}")))?,
+            // Stored in one frame: the raw text is among the cable's fields.
+            None => parsed,
+        };
+        let raw: RawText<String> = serde_json::from_slice(&json)
+            .map_err(|e| Error::Corrupt(format!("{id}: stored raw text does not decode: {e}")))?;
+        if content_hash(&raw.raw_header, &raw.raw_body)[..] != hash[..] {
+            return Err(Error::Corrupt(format!(
+                "{id}: stored text does not match its content hash: the database is damaged \
+                 (`demarche check` lists what is affected)"
+            )));
+        }
+        Ok((raw.raw_header, raw.raw_body))
+    }
+
     /// Decodes the latest version of a cable into a type that reads only some
     /// of [`Cable`]'s fields (a `serde::Deserialize` struct with fields of the
     /// same names), other than the raw header and body: only the stored

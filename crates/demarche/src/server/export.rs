@@ -124,14 +124,16 @@ fn csv_line(r: &ExportRow) -> String {
 
 /// Cables read from the store per chunk of an export.
 const EXPORT_CHUNK: usize = 500;
+/// Bytes of a ZIP export sent at a time (500 texts would be some 2 MB).
+const ZIP_CHUNK: usize = 256 << 10;
 
 /// The text of a cable as published: its routing header, a blank line and
 /// its body (the body alone when it has no header).
-fn published_text(c: &cable::Cable) -> String {
-    if c.raw_header.trim().is_empty() {
-        c.raw_body.clone()
+fn published_text(header: &str, body: String) -> String {
+    if header.trim().is_empty() {
+        body
     } else {
-        format!("{}\n\n{}", c.raw_header.trim_end(), c.raw_body)
+        format!("{}\n\n{body}", header.trim_end())
     }
 }
 
@@ -172,10 +174,13 @@ fn stream_cables(
                 // A hit or a collected cable is always in the store (`check` says otherwise).
                 let Some(info) = infos.get(id) else { continue };
                 if let Some(zip) = &mut zip {
-                    let cable = store.cable(id, Some(info.seq))?;
+                    let (header, body) = store.published_text(id, info.seq)?;
                     let when = info.created.unwrap_or(info.ingested_at);
-                    zip.add(&format!("{id}.txt"), when, published_text(&cable).as_bytes())
+                    zip.add(&format!("{id}.txt"), when, published_text(&header, body).as_bytes())
                         .map_err(|e| bad(&e))?;
+                    if zip.pending() >= ZIP_CHUNK && !sink.send(zip.take()) {
+                        return Ok(()); // the client went away
+                    }
                     continue;
                 }
                 let row = ExportRow {
