@@ -72,6 +72,9 @@ pub enum Command {
     Audit(cmd::audit::AuditArgs),
     /// The cables newly matching a project's saved searches.
     Alerts(cmd::alerts::AlertsArgs),
+    /// How much of each station's traffic the archive holds, per year,
+    /// estimated from the serials of cable ids, with the gaps.
+    Coverage(cmd::coverage::CoverageArgs),
 }
 
 impl Cli {
@@ -98,6 +101,7 @@ impl Cli {
             Command::Users(args) => args.run(&archive),
             Command::Audit(args) => args.run(&archive),
             Command::Alerts(args) => args.run(&archive),
+            Command::Coverage(args) => args.run(&archive),
         };
         outcome.map_err(|e| name_the_file(e, &archive))
     }

@@ -159,3 +159,34 @@ fn newsroom_accounts_are_made_from_the_command_line_without_the_password_in_it()
     assert!(!audit.contains("a long password") && !audit.contains(&token), "{audit}");
     assert_eq!(demarche(&["--archive", archive, "audit", "--since", "yesterday"]).status.code(), Some(2));
 }
+
+#[test]
+fn coverage_estimates_each_stations_traffic_and_names_an_unknown_station() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("a");
+    let a = archive.to_str().unwrap();
+    let corpus = shared().join("corpus/wikileaks-cablegate-2010-12-10/cable/2009");
+    let out = demarche(&["--archive", a, "ingest", corpus.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = demarche(&["--archive", a, "coverage", "--station", "Kabul", "--year", "2009", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kabul = &c["rows"][0];
+    assert_eq!((kabul["station"].as_str(), kabul["year"].as_u64()), (Some("KABUL"), Some(2009)));
+    let (held, highest, estimated) = (
+        kabul["held"].as_u64().unwrap(),
+        kabul["highest_seen"].as_u64().unwrap(),
+        kabul["estimated"].as_u64().unwrap(),
+    );
+    assert!(held > 10 && estimated >= highest && highest > 3000, "{kabul}");
+    assert!(kabul["known_missing"].as_u64().unwrap() > 0, "cables cited by REF and not held: {kabul}");
+    let gaps = kabul["gaps"].as_array().unwrap();
+    let unheld: u64 = gaps.iter().map(|g| g[1].as_u64().unwrap() - g[0].as_u64().unwrap() + 1).sum();
+    assert_eq!(unheld + held, highest, "the gaps are every serial not held");
+    let out = demarche(&["--archive", a, "coverage"]);
+    let table = text(&out.stdout);
+    assert!(table.lines().any(|l| l.starts_with("KABUL") && l.contains("2009")), "{table}");
+    let out = demarche(&["--archive", a, "coverage", "--station", "Kabool"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("KABUL"), "a suggestion: {}", text(&out.stderr));
+}

@@ -74,6 +74,16 @@ impl Store {
             .collect()
     }
 
+    /// Every id cited by a REF whose year is written (not inferred), held
+    /// or not, sorted, without repeats: what an estimate of a station's
+    /// traffic counts as seen.
+    pub fn cited_ids(&self) -> Result<Vec<String>> {
+        let mut st =
+            self.conn.prepare("SELECT DISTINCT dst FROM edges WHERE alt_dst IS NULL ORDER BY dst")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Ids a cable cites (its latest version's REF list), in order, resolved.
     pub fn cites(&self, id: &str) -> Result<Vec<String>> {
         let created = self.created_of(id)?.flatten();

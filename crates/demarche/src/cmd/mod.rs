@@ -5,6 +5,7 @@ pub mod attribute;
 pub mod audit;
 pub mod campaign;
 pub mod check;
+pub mod coverage;
 pub mod events;
 pub mod ingest;
 pub mod parse;
