@@ -28,6 +28,7 @@ use serde::Serialize;
 
 /// What the archive holds of one station's traffic in one year.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StationYear {
     /// Canonical station (`KABUL`, `STATE`).
     pub station: String,
@@ -39,6 +40,8 @@ pub struct StationYear {
     pub highest: u64,
     /// Cables cited by REF, from this station and year, not held.
     pub known_missing: u64,
+    /// Their serials, ascending.
+    pub missing: Vec<u64>,
     /// The highest serial seen, held or cited.
     pub highest_seen: u64,
     /// The estimated number of cables sent (see the [module](self) docs).
@@ -51,6 +54,7 @@ pub struct StationYear {
 
 /// The coverage of a set of cable ids.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Coverage {
     /// Per station and year, by station then year.
     pub rows: Vec<StationYear>,
@@ -120,7 +124,7 @@ pub fn coverage<'a>(
         t.cited.sort_unstable();
         t.cited.dedup();
         let held: std::collections::HashSet<u64> = t.held.iter().copied().collect();
-        let known_missing = t.cited.iter().filter(|s| !held.contains(s)).count() as u64;
+        let missing: Vec<u64> = t.cited.iter().copied().filter(|s| !held.contains(s)).collect();
         let highest = t.held.last().copied().unwrap_or(0);
         let highest_seen = highest.max(t.cited.last().copied().unwrap_or(0));
         let estimated = estimate(t.held.len() as u64, highest, highest_seen);
@@ -128,10 +132,11 @@ pub fn coverage<'a>(
             share: if estimated == 0 { 0.0 } else { t.held.len() as f64 / estimated as f64 },
             gaps: gaps(&t.held, highest_seen),
             held: t.held.len() as u64,
+            known_missing: missing.len() as u64,
+            missing,
             station,
             year,
             highest,
-            known_missing,
             highest_seen,
             estimated,
         });
@@ -165,6 +170,22 @@ impl Coverage {
         s.dedup();
         s
     }
+
+    /// Up to 8 stations held whose names are like `asked` (sharing its
+    /// first letters), for "did you mean".
+    pub fn suggest(&self, asked: &str) -> Vec<&str> {
+        let asked = asked.to_ascii_uppercase();
+        let stations = self.stations();
+        for n in (1..=asked.len().min(4)).rev() {
+            let prefix = &asked[..n];
+            let close: Vec<&str> =
+                stations.iter().copied().filter(|s| s.starts_with(prefix)).take(8).collect();
+            if !close.is_empty() {
+                return close;
+            }
+        }
+        stations.into_iter().take(8).collect()
+    }
 }
 
 #[cfg(test)]
@@ -194,6 +215,8 @@ mod tests {
         assert_eq!(c.without_serial, ["garbled"]);
         let moscow = c.rows.iter().find(|r| r.station == "MOSCOW").unwrap();
         assert_eq!((moscow.held, moscow.known_missing, moscow.estimated), (0, 1, 1));
+        assert_eq!(kabul.missing, [55, 56]);
+        assert_eq!(c.suggest("KABOOL"), ["KABUL"]);
         assert_eq!(c.only(Some("kabul"), None).rows.len(), 1);
     }
 

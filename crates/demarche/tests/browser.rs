@@ -109,6 +109,23 @@ async fn text(c: &Client, css: &str) -> String {
         .unwrap()
 }
 
+/// The text of the first `css` element once it contains `needle` (a form's
+/// click returns before the browser has loaded the page it leads to); the
+/// text last seen when it never does, within 10 s.
+async fn text_with(c: &Client, css: &str, needle: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let seen = match c.find(Locator::Css(css)).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if seen.contains(needle) || std::time::Instant::now() > deadline {
+            return seen;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 async fn shoot(c: &Client, name: &str) {
     let png = c.screenshot().await.expect("screenshot");
     assert!(png.starts_with(b"\x89PNG"), "a PNG");
@@ -269,6 +286,8 @@ async fn a_reporter_collects_and_notes_and_another_project_sees_none_of_it() {
         .await
         .unwrap();
     c.find(Locator::Css("form.project button")).await.unwrap().click().await.unwrap();
+    // The click returns before the browser has followed the redirect.
+    c.wait().for_element(Locator::Css("form.collect")).await.unwrap();
     assert_eq!(text(&c, "h1").await, "Cluster munitions campaign");
     let project = c.current_url().await.unwrap().path().to_owned();
     c.find(Locator::Css("form.collect input[name=query]"))
@@ -307,7 +326,7 @@ async fn a_reporter_collects_and_notes_and_another_project_sees_none_of_it() {
     // A label of Ed's own, and a saved search that a later ingest answers.
     c.find(Locator::Css("form.label input[name=label]")).await.unwrap().send_keys("to verify").await.unwrap();
     c.find(Locator::Css("form.label button")).await.unwrap().click().await.unwrap();
-    assert!(text(&c, "section.newsroom").await.contains("to verify"), "the label shows");
+    assert!(text_with(&c, "section.newsroom", "to verify").await.contains("to verify"), "the label shows");
     c.goto(&format!("{base}{project}")).await.unwrap();
     c.wait()
         .for_element(Locator::Css("form.save input[name=name]"))
@@ -323,7 +342,9 @@ async fn a_reporter_collects_and_notes_and_another_project_sees_none_of_it() {
         .await
         .unwrap();
     c.find(Locator::Css("form.save button")).await.unwrap().click().await.unwrap();
-    assert!(text(&c, "div.saved").await.contains("0 new since you last looked"));
+    assert!(text_with(&c, "div.saved", "0 new since you last looked")
+        .await
+        .contains("0 new since you last looked"));
     {
         // A second release of the demarche, with one word changed, ingested while the server runs.
         let page = shared().join("corpus/wikileaks-cablegate-2010-12-10/cable/2008/12/08STATE134777.html");
@@ -349,7 +370,8 @@ async fn a_reporter_collects_and_notes_and_another_project_sees_none_of_it() {
     assert!(saved.contains("1 new since you last looked") && saved.contains("08STATE134777"), "{saved}");
     shoot(&c, "newsroom-3b-alert.png").await;
     c.find(Locator::Css("form.seen button")).await.unwrap().click().await.unwrap();
-    assert!(text(&c, "div.saved").await.contains("0 new since you last looked"), "seen");
+    let seen = text_with(&c, "div.saved", "0 new since you last looked").await;
+    assert!(seen.contains("0 new since you last looked"), "seen: {seen}");
 
     // Signed out, and in as a reporter of another project: nothing of it shows.
     c.goto(&format!("{base}/projects")).await.unwrap();

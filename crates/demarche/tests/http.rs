@@ -451,6 +451,7 @@ async fn the_openapi_document_describes_every_json_route() {
         "/api/browse/{by}",
         "/api/campaign",
         "/api/attribute",
+        "/api/coverage",
         "/export",
         "/api/session",
         "/api/projects",
@@ -885,4 +886,34 @@ async fn an_oversized_request_head_is_refused_and_others_are_served() {
     // A long but reasonable head is served.
     let ok = format!("/api/search?q=kabul&x={}", "a".repeat(8_000));
     assert_eq!(request_line(addr, &ok).await.0, "HTTP/1.1 200 OK");
+}
+
+#[tokio::test]
+async fn coverage_is_a_heat_map_a_table_a_station_page_and_json() {
+    let (s, _, body) = get("/api/coverage?station=kabul&year=2009").await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let v = json(&body);
+    let kabul = &v["rows"][0];
+    assert_eq!(v["rows"].as_array().unwrap().len(), 1);
+    assert_eq!((kabul["station"].as_str(), kabul["year"].as_u64()), (Some("KABUL"), Some(2009)));
+    assert!(kabul["estimated"].as_u64() >= kabul["highest_seen"].as_u64(), "{kabul}");
+    assert!(!kabul["missing"].as_array().unwrap().is_empty(), "cited, not held: {kabul}");
+
+    let (s, _, page) = get("/coverage").await;
+    assert_eq!(s, StatusCode::OK);
+    let svg = &page[page.find("<svg").expect("a heat map")..];
+    assert!(svg.contains("<rect") && svg.contains("href=\"/coverage/KABUL#2009\""), "cells link to stations");
+    assert!(page.contains("<td><a href=\"/coverage/STATE\">STATE</a></td>"), "the table");
+
+    let (s, _, station) = get("/coverage/Kabul").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(station.contains("Station KABUL") && station.contains("Serials with nothing held"));
+    let missing = kabul["missing"][0].as_u64().unwrap();
+    assert!(station.contains(&format!(">09KABUL{missing}</a>")), "a cable cited, not held, listed");
+
+    let (s, _, body) = get("/api/coverage?station=KABOOL").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(json(&body)["error"].as_str().unwrap().contains("KABUL"), "a suggestion: {body}");
+    assert_eq!(get("/coverage/KABOOL").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get("/api/coverage?year=twenty").await.0, StatusCode::BAD_REQUEST);
 }

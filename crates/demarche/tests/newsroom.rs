@@ -229,6 +229,8 @@ async fn every_route_answers_each_kind_of_person_as_it_should() {
             [U, S::OK, S::OK, S::OK, S::OK],
         ),
         (Method::GET, "/api/alerts".into(), None, [U, S::OK, S::OK, S::OK, S::OK]),
+        (Method::GET, "/api/coverage".into(), None, [U, S::OK, S::OK, S::OK, S::OK]),
+        (Method::GET, "/coverage".into(), None, [S::SEE_OTHER, S::OK, S::OK, S::OK, S::OK]),
         (
             Method::GET,
             format!("/api/projects/{a}/export"),

@@ -30,25 +30,17 @@ impl CoverageArgs {
     pub fn run(self, dir: &Path) -> anyhow::Result<ExitCode> {
         let archive = Archive::open(dir)?;
         let all = analysis::coverage::of_archive(&archive)?;
-        let asked_station = self.station.is_some();
-        let stations: Vec<String> = all.stations().into_iter().map(str::to_owned).collect();
+        let suggestions: Vec<String> = match &self.station {
+            Some(s) => all.suggest(s).into_iter().map(str::to_owned).collect(),
+            None => Vec::new(),
+        };
         let c = all.only(self.station.as_deref(), self.year);
-        if c.rows.is_empty() && asked_station {
-            let wanted = self.station.as_deref().unwrap_or("").to_ascii_uppercase();
-            let mut close: Vec<&String> = stations
-                .iter()
-                .filter(|s| s.starts_with(wanted.get(..wanted.len().min(3)).unwrap_or("")))
-                .take(8)
-                .collect();
-            if close.is_empty() {
-                close = stations.iter().take(8).collect();
-            }
-            let close: Vec<&str> = close.iter().map(|s| s.as_str()).collect();
+        if c.rows.is_empty() && self.station.is_some() {
             return Err(archive::Error::BadRequest(format!(
                 "no cables of station {:?}{}: stations held include {}",
                 self.station.unwrap_or_default(),
                 self.year.map(|y| format!(" in {y}")).unwrap_or_default(),
-                close.join(", ")
+                suggestions.join(", ")
             ))
             .into());
         }

@@ -17,6 +17,7 @@
 mod api;
 pub mod auth;
 pub mod connections;
+mod coverage;
 mod error;
 mod export;
 mod newsroom;
@@ -206,6 +207,9 @@ pub fn router(state: AppState) -> Router {
         .route("/browse/{by}", get(pages::browse))
         .route("/export", get(export::export))
         .route("/campaign", get(pages::campaign))
+        .route("/coverage", get(coverage::page_all))
+        .route("/coverage/{station}", get(coverage::page_station))
+        .route("/api/coverage", get(coverage::api))
         .route("/attribute", get(pages::attribute_form).post(pages::attribute))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/api/search", get(api::search))

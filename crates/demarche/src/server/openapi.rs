@@ -4,7 +4,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{api, auth, export, newsroom};
+use super::{api, auth, coverage, export, newsroom};
 
 /// The API description: every JSON route with its parameters and results.
 #[derive(OpenApi)]
@@ -27,6 +27,7 @@ use super::{api, auth, export, newsroom};
         api::browse,
         api::campaign,
         api::attribute,
+        coverage::api,
         export::export,
         auth::api_sign_in,
         auth::api_sign_out,

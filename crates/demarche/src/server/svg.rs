@@ -196,6 +196,64 @@ pub fn campaign_timeline(c: &archive::campaign::Campaign) -> Markup {
     }
 }
 
+/// The heat map of coverage: one row per station (the `stations` with the
+/// most cables held), one column per year; a cell's colour is the share of
+/// the station's traffic held that year (on a log scale: 0.1% to 100%), and
+/// each cell links to the station's page.
+pub fn coverage_heat_map(c: &analysis::coverage::Coverage, stations: usize) -> Markup {
+    use std::collections::BTreeMap;
+    const LABEL: f64 = 120.0;
+    const ROW: f64 = 14.0;
+    let mut held: BTreeMap<&str, u64> = BTreeMap::new();
+    for r in &c.rows {
+        *held.entry(r.station.as_str()).or_default() += r.held;
+    }
+    let mut top: Vec<(&str, u64)> = held.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    top.truncate(stations);
+    let (Some(first), Some(last)) =
+        (c.rows.iter().map(|r| r.year).min(), c.rows.iter().map(|r| r.year).max())
+    else {
+        return html! {};
+    };
+    let years = usize::from(last - first) + 1;
+    let col = (640.0 / years as f64).clamp(8.0, 28.0);
+    let width = LABEL + col * years as f64 + 10.0;
+    let height = 24.0 + ROW * top.len() as f64;
+    let cells: BTreeMap<(&str, u16), &analysis::coverage::StationYear> =
+        c.rows.iter().map(|r| ((r.station.as_str(), r.year), r)).collect();
+    // Share to colour: 0.1% pale, 100% dark blue, log scale.
+    let shade = |share: f64| -> String {
+        let t = ((share.max(1e-3).log10() + 3.0) / 3.0).clamp(0.0, 1.0);
+        let mix = |from: f64, to: f64| (from + (to - from) * t).round() as u8;
+        format!("#{:02x}{:02x}{:02x}", mix(230.0, 26.0), mix(240.0, 79.0), mix(250.0, 139.0))
+    };
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" width=(format!("{width:.0}")) height=(format!("{height:.0}")) viewBox=(format!("0 0 {width:.0} {height:.0}")) role="img" aria-label="Share of each station's traffic held, per year" {
+            @for y in 0..years {
+                @let year = first + y as u16;
+                @if year.is_multiple_of(5) || y == 0 {
+                    text x=(format!("{:.1}", LABEL + col * (y as f64 + 0.5))) y="12" font-family="sans-serif" font-size="10" fill="#666" text-anchor="middle" { (year) }
+                }
+            }
+            @for (i, (station, _)) in top.iter().enumerate() {
+                @let y0 = 18.0 + ROW * i as f64;
+                text x=(LABEL - 6.0) y=(format!("{:.1}", y0 + ROW - 3.0)) text-anchor="end" font-family="sans-serif" font-size="11" { (station) }
+                @for y in 0..years {
+                    @let year = first + y as u16;
+                    @if let Some(r) = cells.get(&(*station, year)) {
+                        a href=(format!("/coverage/{station}#{year}")) {
+                            rect x=(format!("{:.1}", LABEL + col * y as f64)) y=(format!("{y0:.1}")) width=(format!("{:.1}", col - 1.0)) height=(format!("{:.1}", ROW - 1.0)) fill=(shade(r.share)) {
+                                title { (station) " " (year) ": " (r.held) " held of an estimated " (r.estimated) " (" (format!("{:.1}%", r.share * 100.0)) ")" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Inlines an SVG string made here (trusted markup, escaped by its maker).
 pub fn inline(svg: String) -> Markup {
     PreEscaped(svg)

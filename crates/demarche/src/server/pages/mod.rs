@@ -60,7 +60,7 @@ pub(super) fn page(title: &str, query: &str, body: Markup) -> Markup {
                         button type="submit" { "Search" }
                     }
                     nav.top {
-                        a href="/browse" { "Browse" } " · " a href="/campaign" { "Campaigns" } " · " a href="/attribute" { "Attribute quotes" } " · " a href="/api/openapi.json" { "API" }
+                        a href="/browse" { "Browse" } " · " a href="/campaign" { "Campaigns" } " · " a href="/coverage" { "Coverage" } " · " a href="/attribute" { "Attribute quotes" } " · " a href="/api/openapi.json" { "API" }
                         @if let Some(me) = crate::server::auth::signed_in_as() {
                             " · " a href="/projects" { "Projects" }
                             @if me.admin { " · " a href="/audit" { "Audit log" } }
