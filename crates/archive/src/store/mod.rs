@@ -146,6 +146,18 @@ pub struct Incoming {
     pub blob: Vec<u8>,
 }
 
+/// Refuses stored text that does not match its version's content hash: a
+/// cable damaged in the database is an error naming it, never other text.
+fn check_hash(id: &str, raw_header: &str, raw_body: &str, hash: &[u8]) -> Result<()> {
+    if content_hash(raw_header, raw_body)[..] != hash[..] {
+        return Err(Error::Corrupt(format!(
+            "{id}: stored text does not match its content hash: the database is damaged \
+             (`demarche check` lists what is affected)"
+        )));
+    }
+    Ok(())
+}
+
 /// The raw text of a cable: what the second frame of a stored cable holds.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct RawText<S> {
@@ -511,12 +523,7 @@ impl Store {
         match (stored, seq) {
             (Some((blob, hash)), _) => {
                 let cable = self.decode_cable(id, &blob)?;
-                if content_hash(&cable.raw_header, &cable.raw_body)[..] != hash[..] {
-                    return Err(Error::Corrupt(format!(
-                        "{id}: stored text does not match its content hash: the database is damaged \
-                         (`demarche check` lists what is affected)"
-                    )));
-                }
+                check_hash(id, &cable.raw_header, &cable.raw_body, &hash)?;
                 Ok(cable)
             }
             (None, None) => Err(Error::CableNotFound(id.to_owned())),
@@ -557,12 +564,7 @@ impl Store {
         };
         let raw: RawText<String> = serde_json::from_slice(&json)
             .map_err(|e| Error::Corrupt(format!("{id}: stored raw text does not decode: {e}")))?;
-        if content_hash(&raw.raw_header, &raw.raw_body)[..] != hash[..] {
-            return Err(Error::Corrupt(format!(
-                "{id}: stored text does not match its content hash: the database is damaged \
-                 (`demarche check` lists what is affected)"
-            )));
-        }
+        check_hash(id, &raw.raw_header, &raw.raw_body, &hash)?;
         Ok((raw.raw_header, raw.raw_body))
     }
 

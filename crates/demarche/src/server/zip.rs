@@ -81,18 +81,9 @@ fn field32(v: u64) -> u32 {
 /// extended timestamp field beside it keeps the real one.
 fn dos_time_date(unix: i64) -> (u16, u16) {
     let unix = unix.max(315_532_800); // 1980-01-01T00:00Z
-    let days = unix.div_euclid(86_400);
     let secs = unix.rem_euclid(86_400);
-    // Civil date of a day count (days since 1970-01-01), proleptic Gregorian.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = cable::Date::from_days_since_epoch(unix.div_euclid(86_400))
+        .map_or((2107, 12, 31), |d| (i64::from(d.year()), i64::from(d.month()), i64::from(d.day())));
     let year = year.clamp(1980, 2107);
     let time = ((secs / 3600) << 11) | (((secs % 3600) / 60) << 5) | ((secs % 60) / 2);
     let date = ((year - 1980) << 9) | (month << 5) | day;
